@@ -11,25 +11,48 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 XDIST := -n 2 --dist loadfile
 # Tests and committed outputs must not depend on (or embed) a voice someone recorded on this machine.
 NO_RECORDINGS := AUDIO_COURSE_RECORDINGS=off
+# OpenBLAS kernels that stand in for students' CPUs (Intel without AVX-512, AMD Zen); see README, "Supported versions".
+OTHER_CPUS ?= Prescott Zen
 
-.PHONY: help setup lab test test-unit test-notebooks notebooks test-browser test-colab benchmarks clean
+.PHONY: help setup lab test test-unit test-notebooks notebooks test-browser test-matrix test-cpus test-py313 \
+	test-colab test-floor benchmarks clean
 
 help:
 	@echo "make lab            set up, then start JupyterLab on the lessons (http://127.0.0.1:$(LAB_PORT))"
 	@echo "make test           set up, then run the unit tests and check every notebook with nbval"
 	@echo "make notebooks      re-execute every lesson in place (NB=03_stft.ipynb for one) so outputs are current"
 	@echo "make test-browser   drive the explorers in JupyterLab with headless Chromium"
-	@echo "make test-colab     run every notebook and the widget tests on Colab's pinned versions"
+	@echo "make test-matrix    every supported-versions leg: test, test-cpus, test-py313, test-colab, test-floor"
+	@echo "make test-cpus      nbval under other CPUs' OpenBLAS kernels ($(OTHER_CPUS))"
+	@echo "make test-py313     unit tests and nbval on Python 3.13 with the newest releases (librosa 1.x)"
+	@echo "make test-colab     unit tests and every notebook on Colab's pinned versions"
+	@echo "make test-floor     unit tests and every notebook on the lowest versions pyproject.toml allows"
 	@echo "make benchmarks     print speed ratios against librosa / the naive baselines"
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+# One virtual environment per leg of the version matrix.
+# $(call leg-venv,FOLDER,PYTHON,PIP OPTIONS,EXTRA PREREQUISITES) defines FOLDER/.course-installed.
+define leg-venv
+$(1)/.course-installed: pyproject.toml $(4)
+	@test -n "$(2)" || { echo "No Python 3.13 found: install python3.13 (e.g. pyenv install 3.13) for this leg"; exit 1; }
+	test -x $(1)/bin/python || $(2) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet $(3) -e ".[dev]"
+	$(1)/bin/python -m course_utils.warmup
+	@touch $$@
+endef
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -m course_utils.warmup
-	@touch $@
+# Colab and librosa 1.x (which needs Python >= 3.12) run on Python 3.13: the first python3.13 found.
+PYTHON313 ?= $(shell for candidate in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
+	"$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null && echo "$$candidate" && break; \
+	done)
+PY313_VENV ?= .venv-py313
+COLAB_VENV ?= .venv-colab
+FLOOR_VENV ?= .venv-floor
+
+$(eval $(call leg-venv,$(VENV),$(PYTHON),,))
+$(eval $(call leg-venv,$(PY313_VENV),$(PYTHON313),,))
+$(eval $(call leg-venv,$(COLAB_VENV),$(PYTHON313),-c .ci/colab-constraints.txt,.ci/colab-constraints.txt))
+$(eval $(call leg-venv,$(FLOOR_VENV),$(PYTHON),-c .ci/floor-constraints.txt,.ci/floor-constraints.txt))
 
 setup: $(STAMP)
 
@@ -54,30 +77,35 @@ test-browser: setup
 	bash tests/browser/install.sh
 	$(PY) -m pytest tests/browser -p no:xdist -v
 
-# Colab's runtime, pinned in .ci/colab-constraints.txt, in a venv of its own: every notebook must run without
-# errors (outputs may differ from the committed ones) and the widget tests must pass.
-COLAB_VENV ?= .venv-colab
-COLAB_STAMP := $(COLAB_VENV)/.course-installed
-# Colab runs Python 3.13; use it when this machine has it, else say so and use python3.
-COLAB_PYTHON ?= $(or $(shell for candidate in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
-	"$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null && echo "$$candidate" && break; \
-	done),$(PYTHON))
+# The supported-versions matrix (README, "Supported versions"). Legs (a) `test` and (b) `test-py313` compare every
+# notebook's outputs with the committed ones; the pinned legs (c) and (d) may print other numbers, so they only
+# require every notebook to run cleanly (no error, nothing on stderr).
+test-matrix: test test-cpus test-py313 test-colab test-floor
 
-$(COLAB_STAMP): pyproject.toml .ci/colab-constraints.txt
-	test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
-	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(COLAB_VENV)/bin/python -m pip install --quiet -c .ci/colab-constraints.txt -e ".[dev]"
-	$(COLAB_VENV)/bin/python -m course_utils.warmup
-	@touch $@
+test-cpus: setup
+	@for core in $(OTHER_CPUS); do \
+		echo "== nbval with OPENBLAS_CORETYPE=$$core"; \
+		OPENBLAS_CORETYPE=$$core $(PY) .ci/versions.py || exit 1; \
+		OPENBLAS_CORETYPE=$$core $(NO_RECORDINGS) $(PY) -m pytest $(NBVAL) $(XDIST) -q notebooks || exit 1; \
+	done
 
-test-colab: $(COLAB_STAMP)
-	@$(COLAB_VENV)/bin/python -c 'import sys; v = sys.version_info[:2]; print(f"Python {v[0]}.{v[1]}" + ("" if v == (3, 13) else " (Colab has 3.13; install python3.13 to match it)"))'
-	$(COLAB_VENV)/bin/python -m pip list --format=freeze | grep -iE "^(ipywidgets|ipython|matplotlib|numpy|scipy|librosa)=="
-	$(COLAB_VENV)/bin/python -m pytest tests -q $(XDIST) -k "widget or recorder" --ignore=tests/browser
+test-py313: $(PY313_VENV)/.course-installed
+	$(PY313_VENV)/bin/python .ci/versions.py
+	$(NO_RECORDINGS) $(PY313_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
+	$(NO_RECORDINGS) $(PY313_VENV)/bin/python -m pytest $(NBVAL) $(XDIST) -q notebooks
+
+test-colab: $(COLAB_VENV)/.course-installed
+	$(COLAB_VENV)/bin/python .ci/versions.py --expect .ci/colab-constraints.txt
+	$(NO_RECORDINGS) $(COLAB_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
 	$(NO_RECORDINGS) $(COLAB_VENV)/bin/python .ci/execute_notebooks.py
+
+test-floor: $(FLOOR_VENV)/.course-installed
+	$(FLOOR_VENV)/bin/python .ci/versions.py --expect .ci/floor-constraints.txt
+	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
+	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python .ci/execute_notebooks.py
 
 benchmarks: setup
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) *.egg-info
+	rm -rf $(VENV) $(PY313_VENV) $(COLAB_VENV) $(FLOOR_VENV) *.egg-info

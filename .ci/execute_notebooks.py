@@ -3,8 +3,9 @@
     python .ci/execute_notebooks.py             # check: executed copies go to a temporary folder
     python .ci/execute_notebooks.py --in-place  # `make notebooks`: write the outputs back into notebooks/
 
-The check mode is what `make test-colab` runs on Colab's pinned versions, where outputs may legitimately differ
-from the committed ones, so only clean execution is required. In place, widget state is not saved: the explorers
+The check mode is what `make test-colab` and `make test-floor` run on pinned versions, where outputs may
+legitimately differ from the committed ones, so only clean execution is required: no error, nothing on stderr and
+no FutureWarning or DeprecationWarning from a lesson's own calls. In place, widget state is not saved: the explorers
 already embed a static image of their default figure, which is what GitHub shows, and saved state would double
 each notebook's size.
 """
@@ -21,6 +22,10 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+# course_utils.setup() prints warnings as one stdout line; these two kinds mean a lesson uses an API that is going.
+OUTDATED_API = ("⚠ FutureWarning", "⚠ DeprecationWarning")
+
+
 def problems_in(notebook) -> list[str]:
     found = []
     for cell in notebook.cells:
@@ -29,6 +34,9 @@ def problems_in(notebook) -> list[str]:
                 found.append(f"cell {cell.id}: {output.ename}: {output.evalue}")
             elif output.output_type == "stream" and output.name == "stderr":
                 found.append(f"cell {cell.id}: stderr: {output.text.strip()[:300]}")
+            elif output.output_type == "stream":
+                found += [f"cell {cell.id}: {line.strip()[:300]}" for line in output.text.splitlines()
+                          if line.startswith(OUTDATED_API)]
     return found
 
 

@@ -37,11 +37,11 @@ FALLBACK_REQUIREMENTS = (
     "ipython>=7.34",
     "ipywidgets>=7.7.1",
     "jupyterlab>=4.0",
-    "librosa>=0.10.2",
+    "librosa>=0.11",
     "matplotlib>=3.8",
     "numpy>=1.26",
-    "scipy>=1.11",
-    "soundfile>=0.12",
+    "scipy>=1.11.1",
+    "soundfile>=0.12.1",
 )
 # Packages whose import is tried as well: they load native libraries (libsndfile) or talk to the front-end.
 IMPORT_CHECKED = {"soundfile": "soundfile", "ipywidgets": "ipywidgets", "anywidget": "anywidget", "numpy": "numpy",

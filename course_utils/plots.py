@@ -1,5 +1,6 @@
 """Plot helpers shared by the lessons. Each accepts ``ax=`` (a new figure is made when omitted) and returns what it
 drew, so a lesson can restyle or annotate it. They only draw: computing a spectrum or spectrogram is the lessons' job.
+`show` puts a finished figure in the notebook with its alternative text.
 
 Taught in notebooks/01_sampling_quantization.ipynb (waveform), 02_fourier_transform.ipynb (spectrum),
 03_stft.ipynb (spectrogram).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ParameterError
 from .validate import require_audio, require_sr
 
 
@@ -18,6 +20,41 @@ def _axes(ax):
     import matplotlib.pyplot as plt
 
     return plt.figure().add_subplot()
+
+
+def show(fig=None, *, alt: str):
+    """Display a finished figure with its alternative text, then close it (every lesson ends its figures with this).
+
+    The alternative text is one sentence, built from the numbers the cell prints, saying what the figure shows. It
+    is stored in the output's metadata (``{"image/png": {"alt": alt}}``), where screen readers' tools and the course
+    website read it; the notebook shows the same PNG that ``plt.show()`` would.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure, optional
+        The figure; by default the current one.
+    alt : str
+        The alternative text: a non-empty sentence.
+
+    Returns
+    -------
+    str
+        ``alt``, as displayed.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ParameterError(f"alt must be a non-empty sentence describing the figure, got {alt!r}")
+    fig = plt.gcf() if fig is None else fig
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=fig.dpi, bbox_inches="tight")
+    plt.close(fig)
+    display({"image/png": png.getvalue(), "text/plain": f"<Figure: {alt}>"}, raw=True,
+            metadata={"image/png": {"alt": alt}})
+    return alt
 
 
 def waveform(y, sr, *, ax=None, offset: float = 0.0, label: str | None = None, **line_kwargs):

@@ -92,8 +92,11 @@ def setup(*, seed: int = DEFAULT_SEED, presentation: bool = False, verbose: bool
     set_presentation(presentation)
 
     warnings.resetwarnings()
-    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+    # Python's own policy: a deprecation is shown where the notebook's code causes it (an old librosa idiom in a
+    # cell), not where one library deprecates something in another; FutureWarning is meant for users: always shown.
+    for category in (DeprecationWarning, PendingDeprecationWarning):
         warnings.filterwarnings("ignore", category=category)
+        warnings.filterwarnings("default", category=category, module="__main__")
     warnings.showwarning = _show_warning_on_stdout
 
     if verbose:

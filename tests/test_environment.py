@@ -1,16 +1,30 @@
-"""environment.yml and pyproject.toml must list the same dependencies, with bounds that admit Colab's runtime."""
+"""environment.yml and pyproject.toml must list the same dependencies, with bounds that admit Colab's runtime and
+lower bounds that `make test-floor` tests (.ci/floor-constraints.txt)."""
 
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
 CONDA_TO_PYPI = {"pysoundfile": "soundfile"}
-COLAB_RUNTIME = {"ipywidgets": "7.7.1", "ipython": "7.34.0", "matplotlib": "3.10.0", "numpy": "2.1.3",
-                 "scipy": "1.16.3", "librosa": "0.11.0", "soundfile": "0.13.1", "ipykernel": "6.17.1",
-                 "anywidget": "0.9.21"}
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pinned(path: Path) -> dict[str, str]:
+    """The ``name==version`` lines of a pip constraints file."""
+    found = {}
+    for line in path.read_text().splitlines():
+        match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s#;]+)", line)
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+COLAB_RUNTIME = pinned(REPO / ".ci" / "colab-constraints.txt")
+FLOORS = pinned(REPO / ".ci" / "floor-constraints.txt")
 
 
 def pyproject_requirements(repo_root):
@@ -41,9 +55,33 @@ def test_python_requirement_matches(repo_root):
 
 
 @pytest.mark.parametrize("package, colab_version", sorted(COLAB_RUNTIME.items()))
-def test_lower_bounds_admit_colab(repo_root, package, colab_version):
-    specifier = Requirement(f"{package}{pyproject_requirements(repo_root)[package]}").specifier
+def test_bounds_admit_colab(repo_root, package, colab_version):
+    declared = pyproject_requirements(repo_root)
+    if package not in declared:
+        return  # a transport pin (pyzmq, tornado, …) or a dependency of a dependency
+    specifier = Requirement(f"{package}{declared[package]}").specifier
     assert Version(colab_version) in specifier, f"{package}{specifier} excludes Colab's {colab_version}"
+
+
+def test_colab_pins_cover_the_libraries_lessons_print_with():
+    assert {"ipywidgets", "ipython", "ipykernel", "matplotlib", "numpy", "scipy", "librosa", "anywidget"} <= set(
+        COLAB_RUNTIME)
+
+
+def lower_bound(specifier: str) -> str | None:
+    bounds = [spec.version for spec in Requirement(f"x{specifier}").specifier if spec.operator == ">="]
+    return bounds[0] if bounds else None
+
+
+@pytest.mark.parametrize("package", sorted(pyproject_requirements(REPO)))
+def test_every_lower_bound_is_the_tested_floor(repo_root, package):
+    floor = lower_bound(pyproject_requirements(repo_root)[package])
+    if floor is None:
+        assert package not in FLOORS, f"{package} has no lower bound in pyproject.toml but a floor pin"
+        return
+    assert package in FLOORS, f"{package}>={floor} is declared but .ci/floor-constraints.txt does not pin it"
+    assert Version(FLOORS[package]) == Version(floor), (
+        f"pyproject.toml says {package}>={floor}, .ci/floor-constraints.txt tests {FLOORS[package]}")
 
 
 def test_required_dependencies_are_declared(repo_root):

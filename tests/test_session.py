@@ -34,13 +34,20 @@ def test_numpy_scalars_print_like_numpy_1(capsys):
     assert str(np.array([1 / 3, 2.0])) == "[0.3333 2.    ]"
 
 
-def test_warnings_go_to_one_stdout_line_and_deprecations_are_silenced(capsys):
+def test_warnings_go_to_one_stdout_line(capsys):
     course_utils.setup(verbose=False)
     warnings.warn("n_mels is too high", UserWarning)
-    warnings.warn("old API", DeprecationWarning)
-    warnings.warn("will change", FutureWarning)
+    warnings.warn("random_state has been renamed to rng", FutureWarning)
     captured = capsys.readouterr()
-    assert captured.out == "⚠ UserWarning: n_mels is too high\n" and captured.err == ""
+    assert captured.out == ("⚠ UserWarning: n_mels is too high\n"
+                            "⚠ FutureWarning: random_state has been renamed to rng\n") and captured.err == ""
+
+
+def test_deprecations_show_only_where_the_notebook_causes_them(capsys):
+    course_utils.setup(verbose=False)
+    warnings.warn_explicit("inside a library", DeprecationWarning, "lib.py", 1, module="some_library")
+    warnings.warn_explicit("old idiom in a cell", DeprecationWarning, "<cell>", 1, module="__main__")
+    assert capsys.readouterr().out == "⚠ DeprecationWarning: old idiom in a cell\n"
 
 
 def test_presentation_mode_scales_fonts_and_figures():
