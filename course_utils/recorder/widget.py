@@ -212,7 +212,8 @@ class Recorder:
     def add(self, y, sr: int, *, label: str | None = None, source: str = "Python", notes=()) -> Take:
         """Add samples as a take (resampled to :attr:`sr`); what the browser's takes go through too.
 
-        A take is kept inside full scale: samples beyond [-1, 1] scale the whole take down (never clip it), which
+        ``notes`` are kept with the take (what happened to it, e.g. an upload cut to its first minute); the
+        resampling adds one. A take is kept inside full scale: samples beyond [-1, 1] scale the whole take down (never clip it), which
         the take's ``notes`` say, and, for samples added from Python, a warning.
         """
         y = require_audio(np.asarray(y) if not isinstance(y, np.ndarray) else y, name="y")
