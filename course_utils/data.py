@@ -22,10 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .audio import resample
 from .errors import AudioFileError, DataNotFoundError, ParameterError
 from .validate import require_sr
 
 DATA_ENV_VAR = "AUDIO_COURSE_DATA"
+RECORDINGS_ENV_VAR = "AUDIO_COURSE_RECORDINGS"
+_OFF_VALUES = {"off", "0", "no", "none", "false", "disable", "disabled"}
 MANIFEST_NAME = "MANIFEST.tsv"
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 
@@ -79,6 +82,24 @@ def data_dir() -> Path:
         f"no data/{MANIFEST_NAME} above {starts[0]} or above the course_utils package. Run the notebook from "
         f"the course repository, or set ${DATA_ENV_VAR} to the folder holding {MANIFEST_NAME}"
     )
+
+
+def recordings_dir() -> Path | None:
+    """The folder for your own recordings: ``$AUDIO_COURSE_RECORDINGS``, else ``recordings/`` next to ``data/``.
+
+    Returns ``None`` when ``$AUDIO_COURSE_RECORDINGS`` is ``off`` (recordings ignored, as the notebook tests do so
+    that their outputs never depend on who recorded what). Falls back to ``./recordings`` when the course's
+    ``data/`` folder cannot be found. The recorder (:mod:`course_utils.recorder`) keeps its takes there.
+    """
+    override = os.environ.get(RECORDINGS_ENV_VAR, "").strip()
+    if override.lower() in _OFF_VALUES:
+        return None
+    if override:
+        return Path(override).expanduser()
+    try:
+        return data_dir().parent / "recordings"
+    except DataNotFoundError:
+        return Path.cwd() / "recordings"
 
 
 def manifest() -> list[Clip]:
@@ -212,9 +233,7 @@ def load(source, *, sr: int | None = None, mono: bool = True, verbose: bool = Tr
     if mono:
         y = y.mean(axis=0) if y.shape[0] > 1 else y[0]
     if target_sr is not None and target_sr != native_sr:
-        import librosa
-
-        y = librosa.resample(y, orig_sr=native_sr, target_sr=target_sr, res_type="soxr_hq").astype(np.float32)
+        y = resample(y, orig_sr=native_sr, target_sr=target_sr)
         if verbose:
             print(f"Resampled {path.name} from {native_sr} Hz to {target_sr} Hz (asked for sr={target_sr}).")
         native_sr = target_sr

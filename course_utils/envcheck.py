@@ -228,7 +228,6 @@ def check_widgets(colab: bool | None = None) -> tuple[bool, list[str]]:
 def check() -> Report:
     """Look at everything and return a :class:`Report` (prints nothing)."""
     from . import data
-    from .recorder import recordings_dir
 
     colab = in_colab()
     problems = []
@@ -262,7 +261,7 @@ def check() -> Report:
     if not widgets_ok:
         problems.extend(f"widgets: {note}" for note in widget_notes if "missing" in note or "does not import" in note)
 
-    folder = recordings_dir()
+    folder = data.recordings_dir()
     if folder is None:
         recordings = "ignored ($AUDIO_COURSE_RECORDINGS=off)"
     elif os.environ.get("AUDIO_COURSE_RECORDINGS", "").strip():

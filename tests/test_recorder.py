@@ -2,12 +2,13 @@
 
 The browser side is tested in tests/browser/test_recorder_browser.py (JupyterLab + Chromium's fake microphone).
 Here the browser's messages are fed to ``Recorder.handle_message`` exactly as the widget's comm delivers them
-(binary parts as ``memoryview``).
+(binary parts as ``memoryview``). Resampling and the full-scale policy are tested in tests/test_audio_io.py.
 """
 
 import base64
 import io
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,8 +30,8 @@ from course_utils.recorder import (
     last_recording,
     own_voice_or,
     recordings_dir,
-    resample,
 )
+from course_utils.recorder import capture as capture_module
 
 SR = 16000
 
@@ -130,15 +131,6 @@ def test_decode_audio_file_mixes_stereo_down_and_keeps_the_rate():
 def test_decode_audio_file_errors_say_what_to_upload(payload, message):
     with pytest.raises(RecordingError, match=message):
         decode_audio_file(payload, name="x.wav")
-
-
-def test_resample_keeps_duration_and_frequency():
-    y48 = tone(48000, 48000, freq=1000)
-    y16 = resample(y48, 48000, SR)
-    assert y16.shape == (16000,) and y16.dtype == np.float32
-    spectrum = np.abs(np.fft.rfft(y16))
-    assert np.argmax(spectrum) * SR / len(y16) == pytest.approx(1000, abs=2)
-    assert resample(y16, SR, SR) is not None and np.array_equal(resample(y16, SR, SR), y16)
 
 
 # --------------------------------------------------------------------------- messages from the browser
@@ -445,17 +437,103 @@ def test_static_copies_show_text_that_says_a_kernel_is_needed():
     assert repr(Recorder()) == "Recorder(sr=16000, max_duration=2, takes=0)"
 
 
-def test_the_browser_code_records_raw_pcm_offline():
-    esm = recmod._ESM
-    assert "export default" in esm and not re.search(r"^\s*import\s", esm, flags=re.M)  # no CDN, works offline
-    assert "AudioWorkletNode" in esm and "createObjectURL(new Blob" in esm  # worklet from a Blob URL
-    assert "sampleRate: model.get(\"sr\")" in esm  # the AudioContext runs at the lesson's rate
-    assert "MediaRecorder" not in esm  # raw PCM, not compressed webm
-    for code in ("insecure-context", "permission-denied", "no-device", "no-kernel", "device-busy", "no-audio"):
-        assert f'"{code}"' in esm
-
-
 def test_a_take_displays_a_player_and_its_summary(rec):
     rec.add(tone(1600), SR, label="yes")
     page = rec.last._repr_html_()
     assert "<audio" in page and "take 1 &#x27;yes&#x27;: 0.10 s" in page
+
+
+# ----------------------------------------------------------------------------------- front-end files, protocol
+
+STATIC = Path(recmod.__file__).parent / "static"
+PROTOCOL = Path(recmod.__file__).parent / "PROTOCOL.md"
+
+
+def test_the_widget_loads_its_browser_code_from_the_package_files():
+    widget = Recorder().widget
+    assert widget._esm == (STATIC / "recorder.js").read_text(encoding="utf-8")
+    assert widget._css == (STATIC / "recorder.css").read_text(encoding="utf-8")
+    assert widget._capture_module == (STATIC / "capture.js").read_text(encoding="utf-8")
+    assert widget._capture_worklet == (STATIC / "capture-worklet.js").read_text(encoding="utf-8")
+    for name in ("recorder.js", "capture.js", "capture-worklet.js"):  # no CDN, no import: works offline
+        assert not re.search(r"^\s*import\s", (STATIC / name).read_text(encoding="utf-8"), flags=re.M), name
+
+
+def test_the_capture_widget_class_is_what_a_live_widget_would_build_on():
+    base = capture_module.capture_widget_class()
+    assert isinstance(Recorder().widget, base)
+    assert {"sr", "error", "error_code", "_capture_module", "_capture_worklet"} <= set(base.class_trait_names(sync=True))
+    assert "_esm" not in base.__dict__  # each listening widget brings its own front-end file
+
+
+def _documented_types(section: str) -> set[str]:
+    text = PROTOCOL.read_text(encoding="utf-8").split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.M)) - {"type"}  # minus the header
+
+
+def test_protocol_md_lists_every_message_python_sends_and_handles(rec):
+    from_browser = _documented_types("Browser → Python")
+    to_browser = _documented_types("Python → browser")
+    assert from_browser == {"hello", "take", "upload", "clip", "error"}
+    buffer = io.BytesIO()
+    soundfile.write(buffer, tone(1600), SR, format="WAV", subtype="PCM_16")
+    examples = {
+        "hello": ({"type": "hello"}, []),
+        "take": take_message(tone(1600), uid="t"),
+        "upload": ({"type": "upload", "uid": "u", "name": "a.wav"}, [memoryview(buffer.getvalue())]),
+        "clip": ({"type": "clip", "uid": "c", "name": "no_2f813234_nohash_1"}, []),
+        "error": ({"type": "error", "code": "no-device", "message": "No microphone"}, []),
+    }
+    for kind in sorted(from_browser):
+        before = len(rec.sent)
+        rec.handle_message(*examples[kind])
+        answers = {m["type"] for m in rec.sent[before:]}
+        assert answers <= to_browser, (kind, answers)
+        assert (answers == set()) == (kind == "error"), kind  # every message but "error" is answered
+    rec.clear()
+    assert rec.sent[-1]["type"] in to_browser
+    assert {m["type"] for m in rec.sent} == to_browser - {"take_rejected"}
+    rec.handle_message(*take_message(tone(10), uid="bad", n=3))
+    assert rec.sent[-1]["type"] == "take_rejected"
+
+
+def test_the_problem_codes_python_knows_are_the_ones_the_capture_reports():
+    codes = set(capture_module.PROBLEM_CODES)
+    text = (STATIC / "capture.js").read_text(encoding="utf-8")
+    reported = set(re.findall(r'CaptureProblem\("([a-z-]+)"', text)) | set(re.findall(r'return "([a-z-]+)";', text))
+    assert reported - {"cancelled"} == codes
+
+
+@pytest.mark.parametrize("value, expected", [(16000, 16000), (44100.0, 44100)])
+def test_browser_rate_accepts_whole_rates(value, expected):
+    assert capture_module.browser_rate(value) == expected
+
+
+@pytest.mark.parametrize("value", [0, 2999, 400000, 16000.5, True, "16000", None])
+def test_browser_rate_refuses_impossible_rates(value):
+    with pytest.raises(RecordingError, match="impossible sample rate"):
+        capture_module.browser_rate(value)
+
+
+def test_a_long_upload_is_cut_and_says_so(rec):
+    buffer = io.BytesIO()
+    soundfile.write(buffer, tone(8000 * 61, 8000), 8000, format="WAV", subtype="PCM_16")
+    rec.handle_message({"type": "upload", "uid": "long", "name": "long.wav"}, [memoryview(buffer.getvalue())])
+    assert rec.last.duration == 60.0
+    assert "cut to its first 60 s (the file holds 61.0 s)" in rec.sent[-1]["warning"]
+
+
+def test_every_browser_file_is_package_data_so_a_non_editable_install_ships_it():
+    """``pip install`` without ``-e`` copies only .py files and the package-data globs of pyproject.toml."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["course_utils.recorder"]
+    package = Path(recmod.__file__).parent
+    files = [p.relative_to(package).as_posix() for p in package.rglob("*")
+             if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert {"PROTOCOL.md", "static/recorder.js", "static/recorder.css", "static/capture.js",
+            "static/capture-worklet.js"} <= set(files)
+    assert [name for name in files if not any(fnmatch.fnmatch(name, pattern) for pattern in globs)] == []

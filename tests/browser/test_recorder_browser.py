@@ -163,7 +163,11 @@ def test_fake_microphone_takes_arrive_in_python_at_16k_with_exact_length(open_re
                              "errors=rec.errors)")
     assert take["n"] == n_expected, take
     assert take["sr"] == take["take_sr"] == SR
-    assert take["notes"] == [], f"the browser did not record at {SR} Hz itself: {take['notes']}"
+    resampled = [note for note in take["notes"] if note.startswith("resampled")]
+    assert resampled == [], f"the browser did not record at {SR} Hz itself: {take['notes']}"
+    # Chromium's fake beep overshoots full scale once the browser resamples it: the take is scaled to fit, not clipped
+    assert take["peak"] <= 1.0
+    assert all(note.startswith("scaled down") for note in take["notes"]), take["notes"]
     assert take["dtype"] == "float32"
     assert take["peak"] > 0.01 and take["rms"] > 1e-4, f"the fake microphone's take is silent: {take}"
     assert take["label"] == "yes" and take["source"] == "microphone"
