@@ -412,6 +412,11 @@ def test_every_clip_explorer_checks_its_audio(cls):
         cls(np.zeros(4000, dtype=np.float32), -1)
 
 
+def test_a_frame_with_audio_must_say_its_rate():
+    with pytest.raises(TypeError, match="audio_sr"):
+        widgets.base.Frame(readouts={}, audio=np.zeros(4, dtype=np.float32))
+
+
 def test_summary_names_a_choice_whose_initial_value_is_the_first_option():
     explorer = DecibelExplorer(synth.noise(sr=16000, duration=0.5), 16000, top_db=None)
     assert " top_db=off " in explorer.summary()

@@ -133,6 +133,10 @@ class Frame:
     audio_sr: int | None = None
     warning: str = ""
 
+    def __post_init__(self):
+        if self.audio is not None and self.audio_sr is None:
+            raise TypeError(f"{type(self).__name__} has audio but no audio_sr: say at which rate it plays")
+
 
 class Explorer:
     """Base class of the interactive explorers: a panel of controls, one figure image, readouts and audio.
