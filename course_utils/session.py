@@ -13,6 +13,25 @@ import numpy as np
 DEFAULT_SEED = 0
 PRESENTATION_SCALE = 1.6
 
+# The course's one plot style, used by setup() for the notebook's figures and by the explorers for theirs.
+PLOT_STYLE = {
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "image.cmap": "magma",
+}
+# Its sizes: presentation mode multiplies these in the notebook's rcParams; explorers scale their dpi instead.
+PLOT_SIZES = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "lines.linewidth": 1.2,
+}
+
 _state = {"presentation": False}
 
 
@@ -27,18 +46,8 @@ def set_presentation(on: bool = True) -> None:
 
     _state["presentation"] = bool(on)
     scale = PRESENTATION_SCALE if on else 1.0
-    mpl.rcParams.update(
-        {
-            "figure.figsize": (8.0 * scale, 3.0 * scale),
-            "font.size": 10 * scale,
-            "axes.titlesize": 11 * scale,
-            "axes.labelsize": 10 * scale,
-            "xtick.labelsize": 9 * scale,
-            "ytick.labelsize": 9 * scale,
-            "legend.fontsize": 9 * scale,
-            "lines.linewidth": 1.2 * scale,
-        }
-    )
+    mpl.rcParams.update({"figure.figsize": (8.0 * scale, 3.0 * scale)})
+    mpl.rcParams.update({name: size * scale for name, size in PLOT_SIZES.items()})
 
 
 def is_presentation() -> bool:
@@ -78,17 +87,7 @@ def setup(*, seed: int = DEFAULT_SEED, presentation: bool = False, verbose: bool
     np.set_printoptions(**print_options)
 
     mpl.rcParams.update(mpl.rcParamsDefault)
-    mpl.rcParams.update(
-        {
-            "figure.dpi": 80,
-            "figure.constrained_layout.use": True,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "image.cmap": "magma",
-        }
-    )
+    mpl.rcParams.update({"figure.dpi": 80, "figure.constrained_layout.use": True, **PLOT_STYLE})
     set_presentation(presentation)
 
     warnings.resetwarnings()

@@ -3,7 +3,8 @@
 Display one as the last expression of a cell; set controls from code with ``ex.set(...)``; ``ex.summary()`` is a
 deterministic one-line description for checked outputs. Presentation mode (projector) follows
 ``course_utils.setup(presentation=True)`` or each explorer's ``presentation=`` argument. See
-:class:`course_utils.widgets.base.Explorer` for what they share.
+:class:`course_utils.widgets.base.Explorer` for what they share, and :mod:`course_utils.widgets.raster` for how their
+spectrogram images are painted.
 
 =========================  =============================================
 explorer                   lesson

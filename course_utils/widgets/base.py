@@ -29,34 +29,21 @@ import html
 import io
 import numbers
 import threading
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import ParameterError
-from ..session import PRESENTATION_SCALE, is_presentation
+from ..session import PLOT_SIZES, PLOT_STYLE, PRESENTATION_SCALE, is_presentation
+from .raster import paint_axes
 
 BASE_DPI = 80
 JPEG_QUALITY = 90
 FLOAT_DIGITS = 6  # significant digits of floats in summary(); readouts that are measurements are rounded already
 
-# The explorers' own style, independent of the notebook's rcParams (which presentation mode enlarges): here
-# presentation mode scales the figure's dpi instead, which enlarges figure and fonts together.
-EXPLORER_RC = {
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-    "lines.linewidth": 1.2,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "image.cmap": "magma",
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-}
+# The course's style at its normal sizes, independent of the notebook's rcParams (which presentation mode enlarges):
+# here presentation mode scales the figure's dpi instead, which enlarges figure and fonts together.
+EXPLORER_RC = {**PLOT_STYLE, **PLOT_SIZES, "figure.facecolor": "white", "savefig.facecolor": "white"}
 
 _PANEL_CSS = """<style>
 .cu-explorer .cu-readouts table { border-collapse: collapse; }
@@ -70,44 +57,6 @@ _PANEL_CSS = """<style>
 .cu-explorer.cu-presentation .cu-message,
 .cu-explorer.cu-presentation .cu-title { font-size: 150%; line-height: 1.35; }
 </style>"""
-
-
-def colormap_lut(name: str = "magma") -> np.ndarray:
-    """A (256, 4) uint8 lookup table of a matplotlib colormap, for painting images without matplotlib's resampler."""
-    import matplotlib
-
-    return np.round(matplotlib.colormaps[name](np.linspace(0.0, 1.0, 256)) * 255).astype(np.uint8)
-
-
-def pool_max(Z: np.ndarray, edges: np.ndarray, axis: int) -> np.ndarray:
-    """Resample ``Z`` along ``axis`` onto pixels, keeping the largest value that falls in each pixel.
-
-    ``edges`` are the pixel boundaries (one more than the pixels) in *index* coordinates of ``Z``: element ``k``
-    covers ``[k - 0.5, k + 0.5)``. Where pixels are smaller than elements, each pixel shows its element, so
-    coarse resolutions look blocky, as they should; where they are larger, the maximum keeps thin lines (a
-    harmonic, a click) visible instead of letting them fall between sampled rows.
-    """
-    n = Z.shape[axis]
-    starts = np.clip(np.floor(np.asarray(edges[:-1]) + 0.5).astype(np.intp), 0, n - 1)
-    starts = np.maximum.accumulate(starts)
-    stop = int(np.clip(np.floor(edges[-1] + 0.5), starts[-1] + 1, n))
-    window = [slice(None)] * Z.ndim
-    window[axis] = slice(0, stop)
-    return np.maximum.reduceat(Z[tuple(window)], starts, axis=axis)
-
-
-def paint_image(Z, x_index_edges, y_index_edges, *, vmin: float, vmax: float, lut: np.ndarray) -> np.ndarray:
-    """Colour a (rows = y, columns = x) array onto a pixel grid: clipped to [vmin, vmax], max-pooled, mapped by ``lut``.
-
-    Returns an RGBA uint8 array of shape (len(y_index_edges) - 1, len(x_index_edges) - 1, 4), bottom row first.
-    """
-    scale = 255.0 / (vmax - vmin) if vmax > vmin else 0.0
-    # Scaling to colour levels is monotonic, so doing it before pooling gives the same picture on the smaller array.
-    levels = np.clip((np.asarray(Z, dtype=np.float32) - vmin) * scale, 0, 255).astype(np.uint8)
-    pooled = pool_max(pool_max(levels, y_index_edges, axis=0), x_index_edges, axis=1)
-    # One 32-bit lookup per pixel instead of four byte lookups.
-    colours = np.ascontiguousarray(lut).view(np.uint32).ravel()
-    return colours[pooled].view(np.uint8).reshape(pooled.shape + (4,))
 
 
 def _format_value(value) -> str:
@@ -129,17 +78,18 @@ def _format_value(value) -> str:
 
 
 class _RenderWorker:
-    """One daemon thread shared by every explorer: renders dirty explorers, oldest request first."""
+    """One daemon thread shared by every explorer: runs their render jobs, oldest request first, each once."""
 
     def __init__(self):
         self._condition = threading.Condition()
-        self._queue: list[Explorer] = []
+        self._queue: list = []
         self._thread: threading.Thread | None = None
 
-    def submit(self, explorer: Explorer) -> None:
+    def submit(self, job) -> None:
+        """Queue ``job`` (a callable without arguments) unless it is queued already."""
         with self._condition:
-            if explorer not in self._queue:
-                self._queue.append(explorer)
+            if job not in self._queue:
+                self._queue.append(job)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="course-utils-explorers", daemon=True)
                 self._thread.start()
@@ -150,19 +100,51 @@ class _RenderWorker:
             with self._condition:
                 while not self._queue:
                     self._condition.wait()
-                explorer = self._queue.pop(0)
-            explorer._render_if_dirty()
+                job = self._queue.pop(0)
+            job()
 
 
 _WORKER = _RenderWorker()
+
+
+@dataclass(kw_only=True)
+class Frame:
+    """What an explorer computes for one setting of its controls (``Explorer._compute``), before drawing it.
+
+    Explorers whose ``_draw`` needs more (the array an image shows, its colour limits, …) subclass it.
+
+    Attributes
+    ----------
+    readouts : dict
+        The derived numbers shown under the figure and printed by ``summary()``.
+    data : dict
+        The arrays behind the figure, published as ``Explorer.data``.
+    audio : numpy.ndarray or None
+        What the audio player should hold; None leaves the player as it is.
+    audio_sr : int or None
+        Sample rate of ``audio``, in Hz (required with ``audio``).
+    warning : str
+        A warning for the panel (the setting is valid, but something deserves a note), "" when none.
+    """
+
+    readouts: dict
+    data: dict = field(default_factory=dict)
+    audio: np.ndarray | None = None
+    audio_sr: int | None = None
+    warning: str = ""
+
+    def __post_init__(self):
+        if self.audio is not None and self.audio_sr is None:
+            raise TypeError(f"{type(self).__name__} has audio but no audio_sr: say at which rate it plays")
 
 
 class Explorer:
     """Base class of the interactive explorers: a panel of controls, one figure image, readouts and audio.
 
     Used by every lesson (notebooks/01_sampling_quantization.ipynb to 07_inversion.ipynb) through its subclasses;
-    a subclass implements ``_build`` (make axes and artists), ``_compute`` (numbers from control values, raising
-    ``ParameterError`` for invalid combinations) and ``_draw`` (update artists in place).
+    a subclass implements ``_build`` (make axes and artists), ``_compute`` (a :class:`Frame` from control values,
+    raising ``ParameterError`` for invalid combinations), ``_draw`` (update artists in place) and optionally
+    ``_readout_rows`` (labels and units for the readouts) and ``_relevant`` (controls greyed out).
 
     Display an explorer (last expression of a cell, or ``display(ex)``) to show its panel. Move the controls with
     the mouse or keyboard, or from code with :meth:`set`.
@@ -179,6 +161,9 @@ class Explorer:
         The samples the audio player currently holds (at ``audio_sr``), or None for explorers without sound.
     figure : matplotlib.figure.Figure
         The figure behind the image (an Agg figure, not shown by pyplot).
+    artists : dict of str to matplotlib.artist.Artist
+        The figure's moving artists by name (lines, markers), e.g. to restyle them; the figure and its artists are
+        made anew when presentation mode changes.
     data : dict
         The arrays behind the current figure, e.g. the spectrogram that is shown.
     image_bytes : bytes
@@ -211,6 +196,7 @@ class Explorer:
         self.image_bytes = b""
         self.render_count = 0
         self._good_values = None
+        self.artists = {}
 
     # ----------------------------------------------------------------------------------------------- controls
     def _register(self, name, widget, column):
@@ -340,6 +326,7 @@ class Explorer:
         dpi = BASE_DPI * (PRESENTATION_SCALE if self._presentation else 1.0)
         self._animated = []
         self._painters = {}
+        self.artists = {}
         with mpl.rc_context(EXPLORER_RC):
             figure = Figure(figsize=self.figsize, dpi=dpi, layout="constrained")
             FigureCanvasAgg(figure)
@@ -365,33 +352,36 @@ class Explorer:
     def _paint(self, ax, painter) -> None:
         """Fill ``ax``'s data area with ``painter(x_edges, y_edges)``, an RGBA uint8 array (bottom row first).
 
-        The edges are the data coordinates of the pixel boundaries, so any axis scale (linear, log, mel) works.
+        The edges are the data coordinates of the pixel boundaries, so any axis scale (linear, log, mel) works (see
+        :func:`course_utils.widgets.raster.paint_axes`). The painting covers the axes' frame, so it is redrawn on top.
         """
+        if ax not in self._painters:
+            for spine in ax.spines.values():
+                self._animate(spine)
         self._painters[ax] = painter
 
     # ------------------------------------------------------------------------------------------------ rendering
     def _render(self, values) -> None:
         """Compute, draw and publish one frame; raises ParameterError (nothing published) for invalid values."""
-        result = self._compute(values)
-        static_key = self._draw(result)
+        frame = self._compute(values)
+        static_key = self._draw(frame, values)
         limits = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in self.figure.axes)
         self.image_bytes = self._rasterize((static_key, limits))
         self._image.value = self.image_bytes
         for name, relevant in self._relevant(values).items():
             self.controls[name].disabled = not relevant
         self._good_values = dict(values)
-        self.data = result.get("data", {})
-        self.readouts = result["readouts"]
-        self._readouts_html.value = self._readouts_table(self._readout_rows(self.readouts))
-        self._show_message(result.get("warning", ""), level="warning")
-        audio = result.get("audio")
+        self.data = frame.data
+        self.readouts = frame.readouts
+        self._readouts_html.value = self._readouts_table(self._readout_rows(self.readouts, values))
+        self._show_message(frame.warning, level="warning")
+        audio = frame.audio
         if self.has_audio and audio is not None and audio is not self.audio:
             from ..audio import wav_bytes
 
-            sr = result.get("audio_sr", getattr(self, "sr", None))
             peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-            self._audio_widget.value = wav_bytes(audio, sr, normalize=peak > 1.0)
-            self.audio, self.audio_sr = audio, sr
+            self._audio_widget.value = wav_bytes(audio, frame.audio_sr, normalize=peak > 1.0)
+            self.audio, self.audio_sr = audio, frame.audio_sr
         self.render_count += 1
 
     def _rasterize(self, static_key) -> bytes:
@@ -409,20 +399,12 @@ class Explorer:
         else:
             canvas.restore_region(self._background)
         pixels = np.asarray(canvas.buffer_rgba())
-        height = pixels.shape[0]
         for ax, painter in self._painters.items():
-            box = ax.get_window_extent()
-            x0, x1, y0, y1 = (round(v) for v in (box.x0, box.x1, box.y0, box.y1))
-            if x1 <= x0 or y1 <= y0:
-                continue
-            inverse = ax.transData.inverted()
-            x_edges = inverse.transform(np.column_stack([np.arange(x0, x1 + 1), np.full(x1 - x0 + 1, y0)]))[:, 0]
-            y_edges = inverse.transform(np.column_stack([np.full(y1 - y0 + 1, x0), np.arange(y0, y1 + 1)]))[:, 1]
-            pixels[height - y1 : height - y0, x0:x1] = painter(x_edges, y_edges)[::-1]
+            paint_axes(pixels, ax, painter)
         for artist in self._animated:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
-        width = pixels.shape[1]
+        height, width = pixels.shape[:2]
         image = PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
         # subsampling=0 keeps full colour resolution, so thin coloured lines and text stay crisp.
@@ -433,7 +415,7 @@ class Explorer:
         with self._state_lock:
             self._dirty = True
             self._idle.clear()
-        _WORKER.submit(self)
+        _WORKER.submit(self._render_if_dirty)
 
     def _render_if_dirty(self) -> None:
         """Worker thread: render the controls' values as they are now, if no newer render made this unnecessary."""
@@ -483,8 +465,9 @@ class Explorer:
         cells = "".join(f"<tr><td>{html.escape(label)}</td><td><b>{text}</b></td></tr>" for label, text in rows)
         return f"<table>{cells}</table>"
 
-    def _readout_rows(self, readouts) -> list[tuple[str, str]]:
-        """(label, HTML text) rows for the readout table; subclasses give friendlier labels and units."""
+    def _readout_rows(self, readouts: dict, values: dict) -> list[tuple[str, str]]:
+        """(label, HTML text) rows for the readout table of ``readouts`` computed from the control ``values``;
+        subclasses give friendlier labels and units."""
         return [(key, html.escape(_format_value(value))) for key, value in readouts.items()]
 
     # ------------------------------------------------------------------------------------------------ public API
@@ -533,12 +516,14 @@ class Explorer:
                     return index
             allowed = ", ".join(_format_value(o) for o in options)
             raise ParameterError(f"{name} must be one of {allowed}; got {value!r}")
-        if isinstance(value, (bool, np.bool_)) != (widget.__class__.__name__ == "Checkbox"):
-            kind = "True or False" if widget.__class__.__name__ == "Checkbox" else "a number"
-            raise ParameterError(f"{name} must be {kind}; got {value!r}")
-        if widget.__class__.__name__ == "Checkbox":
+        import ipywidgets as widgets
+
+        checkbox = isinstance(widget, widgets.Checkbox)
+        if isinstance(value, (bool, np.bool_)) != checkbox:
+            raise ParameterError(f"{name} must be {'True or False' if checkbox else 'a number'}; got {value!r}")
+        if checkbox:
             return bool(value)
-        integral = widget.__class__.__name__ == "IntSlider"
+        integral = isinstance(widget, widgets.IntSlider)
         if not isinstance(value, numbers.Real) or (integral and not float(value).is_integer()):
             raise ParameterError(f"{name} must be {'a whole number' if integral else 'a number'}; got {value!r}")
         if not widget.min <= value <= widget.max:
@@ -592,12 +577,13 @@ class Explorer:
     def _build(self, figure) -> None:
         raise NotImplementedError
 
-    def _compute(self, values: dict) -> dict:
-        """Return {"readouts": {...}, "data": {...}, optional "audio", "audio_sr", "warning", plus anything _draw needs}."""
+    def _compute(self, values: dict) -> Frame:
+        """The :class:`Frame` for these control values; raise ParameterError for an invalid combination."""
         raise NotImplementedError
 
-    def _draw(self, result: dict):
-        """Update artists in place; return a hashable key of everything drawn in the *background* (non-animated)."""
+    def _draw(self, frame: Frame, values: dict):
+        """Update artists in place; return a key of everything drawn in the *background* (non-animated artists,
+        compared with ``==``): when it changes, the background is drawn again, otherwise the cached one is reused."""
         raise NotImplementedError
 
     def _relevant(self, values: dict) -> dict:

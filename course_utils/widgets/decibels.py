@@ -5,16 +5,27 @@ Used in notebooks/05_decibels.ipynb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..validate import require_audio, require_int, require_number, require_sr
-from .base import Explorer, colormap_lut, paint_image
-from .common import ImageAxes
+from .base import Explorer, Frame
+from .raster import ImagePanel, fft_bin_index
 
 REF_OPTIONS = (np.max, 1.0, np.median)
 REF_LABELS = ("max", "1.0", "median")
 AMIN_OPTIONS = (1e-12, 1e-10, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 TOP_DB_OPTIONS = (None, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0)
+
+
+@dataclass(kw_only=True)
+class DecibelFrame(Frame):
+    """A :class:`Frame` with the dB spectrogram ``S_db`` and its lowest and highest values."""
+
+    S_db: np.ndarray
+    low: float
+    high: float
 
 
 class DecibelExplorer(Explorer):
@@ -73,20 +84,16 @@ class DecibelExplorer(Explorer):
         self._start()
 
     def _build(self, figure):
-        import matplotlib as mpl
-
         image_ax, histogram_ax = figure.subplots(1, 2, width_ratios=[2, 1])
-        self._axes = ImageAxes(self, image_ax)
+        self._panel = ImagePanel(image_ax, sr=self.sr, label="dB")
         image_ax.set(xlim=(0, len(self.y) / self.sr), ylim=(0, self.sr / 2), xlabel="time (s)",
                      ylabel="frequency (Hz)", title="power_to_db(S, ref, amin, top_db)")
-        self._mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(-80, 0), cmap="magma")
-        figure.colorbar(self._mappable, ax=image_ax, pad=0.01, fraction=0.05, label="dB")
-        self._lut = colormap_lut("magma")
         histogram_ax.set(xlabel="dB", ylabel="share of bins (%)", title="values")
         self._histogram = histogram_ax.stairs([0], [0, 1], fill=True, color="tab:blue", alpha=0.7)
         self._animate(self._histogram)
         self._floor_line = self._animate(histogram_ax.axvline(0, color="tab:red", ls="--", lw=1.2))
         self._histogram_ax = histogram_ax
+        self.artists = {"histogram": self._histogram, "floor": self._floor_line}
 
     def _compute(self, values):
         from .. import dsp
@@ -103,16 +110,15 @@ class DecibelExplorer(Explorer):
             "silence_db": round(floor_db, 2),
             "at_floor_percent": round(100 * float(np.mean(S_db <= low + 1e-9)), 2),
         }
-        return {"S_db": S_db, "low": low, "high": high, "floor_db": floor_db, "values": values,
-                "readouts": readouts, "data": {"S_db": S_db}}
+        return DecibelFrame(readouts=readouts, data={"S_db": S_db}, S_db=S_db, low=low, high=high)
 
-    def _draw(self, result):
-        S_db, low, high = result["S_db"], result["low"], result["high"]
+    def _draw(self, frame, values):
+        S_db, low, high = frame.S_db, frame.low, frame.high
         vmax = high if high > low else low + 1.0
-        lut, hop, sr, n_fft = self._lut, self.hop_length, self.sr, self.n_fft
-        self._paint(self._axes.ax, lambda x_edges, y_edges: paint_image(
-            S_db, x_edges * sr / hop, y_edges * n_fft / sr, vmin=low, vmax=vmax, lut=lut))
-        self._mappable.set_clim(low, vmax)
+        panel = self._panel
+        panel.set_clim(low, vmax)
+        self._paint(panel.ax, panel.painter(S_db, hop_length=self.hop_length,
+                                            rows=fft_bin_index(sr=self.sr, n_fft=self.n_fft)))
         counts, edges = np.histogram(S_db, bins=60, range=(low, vmax))
         self._histogram.set_data(100 * counts / S_db.size, edges)
         span = vmax - low
@@ -121,7 +127,7 @@ class DecibelExplorer(Explorer):
         self._floor_line.set_xdata([low, low])
         return (round(low, 6), round(vmax, 6))
 
-    def _readout_rows(self, readouts):
+    def _readout_rows(self, readouts, values):
         return [
             ("loudest bin", f"{readouts['max_db']:g} dB"),
             ("quietest shown", f"{readouts['min_db']:g} dB (range {readouts['range_db']:g} dB)"),

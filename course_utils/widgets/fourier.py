@@ -5,10 +5,12 @@ Used in notebooks/02_fourier_transform.ipynb (and recalled in 03_stft.ipynb when
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..validate import require_choice, require_int, require_number, require_sr
-from .base import Explorer
+from .base import Explorer, Frame
 
 WINDOWS = ("boxcar", "hann", "hamming", "blackman", "bartlett")
 WINDOW_LABELS = ("rectangular", "hann", "hamming", "blackman", "bartlett")
@@ -30,6 +32,16 @@ def window_shape(window: str, n_fft: int) -> tuple[float, float]:
     first_null = int(rising[0]) if rising.size else len(response_db) - 1
     sidelobe = float(response_db[first_null:].max()) if first_null < len(response_db) - 1 else FLOOR_DB
     return 2 * first_null / SHAPE_OVERSAMPLING, sidelobe
+
+
+@dataclass(kw_only=True)
+class WindowFrame(Frame):
+    """A :class:`Frame` with the window, the windowed frame and its zero-padded spectrum in dB."""
+
+    window: np.ndarray
+    windowed: np.ndarray
+    frequencies: np.ndarray
+    spectrum_db: np.ndarray
 
 
 class WindowExplorer(Explorer):
@@ -103,6 +115,8 @@ class WindowExplorer(Explorer):
         spectrum_ax.legend(loc="upper right", framealpha=0.9)
         for artist in (self._window_line, self._frame_line, *self._tone_lines, self._spectrum_line, self._bin_dots):
             self._animate(artist)
+        self.artists = {"window": self._window_line, "frame": self._frame_line, "tone_1": self._tone_lines[0],
+                        "tone_2": self._tone_lines[1], "spectrum": self._spectrum_line, "bins": self._bin_dots}
         self._frame_ax = frame_ax
 
     def _compute(self, values):
@@ -131,18 +145,18 @@ class WindowExplorer(Explorer):
             "highest_sidelobe_db": round(sidelobe_db, 1),
             "peak_hz": round(float(frequencies[np.argmax(spectrum_db)]), 2),
         }
-        return {"values": values, "window": window, "windowed": windowed, "frequencies": frequencies,
-                "spectrum_db": spectrum_db, "readouts": readouts,
-                "data": {"frequencies": frequencies, "spectrum_db": spectrum_db, "windowed": windowed}}
+        return WindowFrame(readouts=readouts,
+                           data={"frequencies": frequencies, "spectrum_db": spectrum_db, "windowed": windowed},
+                           window=window, windowed=windowed, frequencies=frequencies, spectrum_db=spectrum_db)
 
-    def _draw(self, result):
-        values, padding = result["values"], result["values"]["zero_padding"]
+    def _draw(self, frame, values):
+        padding = values["zero_padding"]
         t_ms = 1000 * np.arange(values["n_fft"]) / self.sr
-        self._window_line.set_data(t_ms, result["window"])
-        self._frame_line.set_data(t_ms, result["windowed"])
+        self._window_line.set_data(t_ms, frame.window)
+        self._frame_line.set_data(t_ms, frame.windowed)
         self._frame_ax.set_xlim(0, t_ms[-1] if len(t_ms) > 1 else 1)
-        self._spectrum_line.set_data(result["frequencies"], result["spectrum_db"])
-        self._bin_dots.set_data(result["frequencies"][::padding], result["spectrum_db"][::padding])
+        self._spectrum_line.set_data(frame.frequencies, frame.spectrum_db)
+        self._bin_dots.set_data(frame.frequencies[::padding], frame.spectrum_db[::padding])
         self._tone_lines[0].set_xdata([values["freq"]] * 2)
         self._tone_lines[1].set_xdata([values["freq2"]] * 2)
         self._tone_lines[1].set_visible(values["level2_db"] is not None)
@@ -151,8 +165,7 @@ class WindowExplorer(Explorer):
     def _relevant(self, values):
         return {"freq2": values["level2_db"] is not None}
 
-    def _readout_rows(self, readouts):
-        values = self._good_values
+    def _readout_rows(self, readouts, values):
         return [
             ("bin spacing sr / n_fft", f"{self.sr} / {values['n_fft']} = {readouts['bin_spacing_hz']:.6g} Hz"),
             ("plotted every sr / (zero_padding · n_fft)", f"{readouts['plotted_spacing_hz']:.6g} Hz"),

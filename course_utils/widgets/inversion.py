@@ -5,14 +5,27 @@ Used in notebooks/07_inversion.ipynb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..validate import require_audio, require_choice, require_int, require_number, require_sr
-from .base import Explorer, colormap_lut, paint_image
-from .common import ImageAxes, quiet_call
+from .base import Explorer, Frame
+from .common import quiet_call
+from .raster import ImagePanel, fft_bin_index
 
 MAX_ITERATIONS = 100
 CONVERGENCE_LIMITS = (0.01, 1.2)
+
+
+@dataclass(kw_only=True)
+class GriffinLimFrame(Frame):
+    """A :class:`Frame` with the spectral convergence per iteration, its ``final`` value, and the dB spectrogram
+    of the rebuilt signal (``estimate_db``)."""
+
+    convergence: np.ndarray
+    final: float
+    estimate_db: np.ndarray
 
 
 class GriffinLimExplorer(Explorer):
@@ -70,8 +83,6 @@ class GriffinLimExplorer(Explorer):
         self._start()
 
     def _build(self, figure):
-        import matplotlib as mpl
-
         curve_ax, image_ax = figure.subplots(1, 2, width_ratios=[1, 1.6])
         curve_ax.set(xlim=(0, MAX_ITERATIONS), ylim=CONVERGENCE_LIMITS, yscale="log", xlabel="iteration",
                      ylabel="spectral convergence", title="convergence (lower is better)")
@@ -79,12 +90,10 @@ class GriffinLimExplorer(Explorer):
         (self._last_point,) = curve_ax.plot([], [], "o", color="tab:orange", ms=6)
         self._animate(self._curve)
         self._animate(self._last_point)
-        self._axes = ImageAxes(self, image_ax)
+        self.artists = {"convergence": self._curve, "last_iteration": self._last_point}
+        self._panel = ImagePanel(image_ax, sr=self.sr, label="dB re max")
         image_ax.set(xlim=(0, len(self.y) / self.sr), ylim=(0, self.sr / 2), xlabel="time (s)",
                      ylabel="frequency (Hz)", title="spectrogram of the rebuilt signal")
-        figure.colorbar(mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(-80, 0), cmap="magma"), ax=image_ax,
-                        pad=0.01, fraction=0.05, label="dB re max")
-        self._lut = colormap_lut("magma")
 
     def _reconstruct(self, n_iter, momentum, init):
         """Run Griffin-Lim (cached: going back to a setting seen before is instant)."""
@@ -113,21 +122,21 @@ class GriffinLimExplorer(Explorer):
         }
         power = estimate**2
         peak = float(power.max()) or 1.0
-        return {"convergence": convergence, "final": final, "estimate_db": dsp.power_to_db(power, ref=peak),
-                "readouts": readouts, "warning": warning, "audio": rebuilt,
-                "data": {"rebuilt": rebuilt, "convergence": convergence}}
+        return GriffinLimFrame(readouts=readouts, data={"rebuilt": rebuilt, "convergence": convergence},
+                               audio=rebuilt, audio_sr=self.sr, warning=warning, convergence=convergence,
+                               final=final, estimate_db=dsp.power_to_db(power, ref=peak))
 
-    def _draw(self, result):
-        convergence = result["convergence"]
+    def _draw(self, frame, values):
+        convergence = frame.convergence
         iterations = np.arange(1, len(convergence) + 1)
         self._curve.set_data(iterations, convergence)
-        self._last_point.set_data([len(convergence)], [result["final"]])
-        estimate_db, lut, sr, hop, n_fft = result["estimate_db"], self._lut, self.sr, self.hop_length, self.n_fft
-        self._paint(self._axes.ax, lambda x_edges, y_edges: paint_image(
-            estimate_db, x_edges * sr / hop, y_edges * n_fft / sr, vmin=-80.0, vmax=0.0, lut=lut))
+        self._last_point.set_data([len(convergence)], [frame.final])
+        panel = self._panel
+        self._paint(panel.ax, panel.painter(frame.estimate_db, hop_length=self.hop_length,
+                                            rows=fft_bin_index(sr=self.sr, n_fft=self.n_fft)))
         return ()  # nothing drawn in the background depends on the settings
 
-    def _readout_rows(self, readouts):
+    def _readout_rows(self, readouts, values):
         return [
             ("iterations", str(readouts["n_iter"])),
             ("spectral convergence of ŷ", f"{readouts['spectral_convergence']:.4f}"),

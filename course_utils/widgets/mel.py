@@ -5,14 +5,26 @@ Used in notebooks/04_mel_scale.ipynb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..validate import require_choice, require_int, require_number, require_sr
-from .base import Explorer
+from .base import Explorer, Frame
 from .common import quiet_call
 
 N_FFT_OPTIONS = (64, 128, 256, 512, 1024, 2048, 4096)
 EMPTY_OUTLINE_HEIGHT = 0.3
+
+
+@dataclass(kw_only=True)
+class FilterbankFrame(Frame):
+    """A :class:`Frame` with the filterbank ``weights`` (bands × FFT bins), the band ``edges`` in Hz, and which
+    bands are ``empty``."""
+
+    weights: np.ndarray
+    edges: np.ndarray
+    empty: np.ndarray
 
 
 class MelFilterbankExplorer(Explorer):
@@ -75,6 +87,7 @@ class MelFilterbankExplorer(Explorer):
         self._empty = self._animate(ax.add_collection(LineCollection([], colors="tab:red", linewidths=1.5,
                                                                      linestyles="--")))
         self._bins = self._animate(ax.add_collection(LineCollection([], colors="0.35", linewidths=0.8)))
+        self.artists = {"filters": self._filters, "empty_filters": self._empty, "bins": self._bins}
 
     def _compute(self, values):
         from .. import dsp
@@ -96,12 +109,12 @@ class MelFilterbankExplorer(Explorer):
             "narrowest_band_hz": round(float(widths.min()), 2),
             "widest_band_hz": round(float(widths.max()), 2),
         }
-        return {"weights": weights, "edges": edges, "empty": empty, "readouts": readouts, "warning": warning,
-                "values": values, "data": {"weights": weights, "edges_hz": edges}}
+        return FilterbankFrame(readouts=readouts, data={"weights": weights, "edges_hz": edges}, warning=warning,
+                               weights=weights, edges=edges, empty=empty)
 
-    def _draw(self, result):
-        edges, weights, empty = result["edges"], result["weights"], result["empty"]
-        n_fft = result["values"]["n_fft"]
+    def _draw(self, frame, values):
+        edges, weights, empty = frame.edges, frame.weights, frame.empty
+        n_fft = values["n_fft"]
         bin_frequencies = np.arange(1 + n_fft // 2) * self.sr / n_fft
         tallest = float(weights.max()) or 1.0
         filled, hollow = [], []
@@ -121,7 +134,7 @@ class MelFilterbankExplorer(Explorer):
         self._bins.set_segments([[(f, -0.08), (f, -0.02)] for f in bin_frequencies])
         return ()  # nothing drawn in the background depends on the settings
 
-    def _readout_rows(self, readouts):
+    def _readout_rows(self, readouts, values):
         return [
             ("bin spacing sr / n_fft", f"{readouts['delta_f_hz']:.6g} Hz ({readouts['n_bins']} bins)"),
             ("band widths", f"{readouts['narrowest_band_hz']:g} … {readouts['widest_band_hz']:g} Hz"),

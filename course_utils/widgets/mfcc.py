@@ -5,14 +5,27 @@ Used in notebooks/06_mfcc.ipynb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import ParameterError
 from ..validate import require_audio, require_int, require_sr
-from .base import Explorer, colormap_lut, paint_image
-from .common import ImageAxes
+from .base import Explorer, Frame
+from .raster import ImagePanel
 
 UNUSED_RGBA = np.array([235, 235, 235, 255], dtype=np.uint8)  # coefficient rows that were dropped
+
+
+@dataclass(kw_only=True)
+class MFCCFrame(Frame):
+    """A :class:`Frame` with the three images: ``log_mel``, the coefficients ``shown`` (kept ones liftered), and
+    the log-mel spectrogram ``rebuilt`` from the kept ones; ``unliftered`` are all coefficients before the lifter."""
+
+    log_mel: np.ndarray
+    shown: np.ndarray
+    unliftered: np.ndarray
+    rebuilt: np.ndarray
 
 
 class MFCCExplorer(Explorer):
@@ -74,21 +87,16 @@ class MFCCExplorer(Explorer):
         return self._log_mel[n_mels]
 
     def _build(self, figure):
-        import matplotlib as mpl
-
         axes = figure.subplots(3, 1, sharex=True)
-        self._axes = [ImageAxes(self, ax) for ax in axes]
         duration = len(self.y) / self.sr
         titles = ("log-mel spectrogram (dB)", "DCT coefficients (kept in colour)", "rebuilt from the kept MFCCs (dB)")
         for ax, title, ylabel in zip(axes, titles, ("mel band", "coefficient", "mel band")):
             ax.set(xlim=(0, duration), title=title, ylabel=ylabel)
         axes[-1].set_xlabel("time (s)")
-        self._db_lut = colormap_lut("magma")
-        self._mfcc_lut = colormap_lut("coolwarm")
-        db = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(-80, 0), cmap="magma")
-        self._mfcc_mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(-1, 1), cmap="coolwarm")
-        for ax, mappable, label in zip(axes, (db, self._mfcc_mappable, db), ("dB", "", "dB")):
-            figure.colorbar(mappable, ax=ax, pad=0.01, fraction=0.04, label=label)
+        self._log_mel_panel = ImagePanel(axes[0], sr=self.sr, fraction=0.04)
+        self._coefficient_panel = ImagePanel(axes[1], sr=self.sr, clim=(-1, 1), cmap="coolwarm", label="",
+                                             fraction=0.04)
+        self._rebuilt_panel = ImagePanel(axes[2], sr=self.sr, fraction=0.04)
 
     def _compute(self, values):
         from .. import dsp
@@ -111,40 +119,32 @@ class MFCCExplorer(Explorer):
             "kept_percent": round(100 * n_mfcc / n_mels, 1),
             "rebuild_error_db": round(float(np.sqrt(np.mean((rebuilt - log_mel) ** 2))), 2),
         }
-        return {"log_mel": log_mel, "shown": shown, "unliftered": all_coefficients, "rebuilt": rebuilt,
-                "values": values, "readouts": readouts,
-                "data": {"mfcc": mfccs, "log_mel": log_mel, "rebuilt": rebuilt}}
+        return MFCCFrame(readouts=readouts, data={"mfcc": mfccs, "log_mel": log_mel, "rebuilt": rebuilt},
+                         log_mel=log_mel, shown=shown, unliftered=all_coefficients, rebuilt=rebuilt)
 
-    def _draw(self, result):
-        values = result["values"]
+    def _draw(self, frame, values):
         n_mfcc, n_mels = values["n_mfcc"], values["n_mels"]
-        log_mel, shown, rebuilt = result["log_mel"], result["shown"], result["rebuilt"]
-        for image_axes in self._axes:
-            image_axes.ax.set_ylim(-0.5, n_mels - 0.5)
+        panels = (self._log_mel_panel, self._coefficient_panel, self._rebuilt_panel)
+        for panel in panels:
+            panel.ax.set_ylim(-0.5, n_mels - 0.5)  # y data coordinates are row numbers: no rows= mapping needed
         # c0 (overall loudness) dwarfs the rest: scale the colours to the other, unliftered coefficients, so their
         # pattern shows and a lifter visibly boosts (and saturates) the ones it weights up.
-        spread = float(np.percentile(np.abs(result["unliftered"][1:]), 99)) or 1.0
-        self._mfcc_mappable.set_clim(-spread, spread)
-        sr, hop = self.sr, self.hop_length
+        spread = float(np.percentile(np.abs(frame.unliftered[1:]), 99)) or 1.0
+        self._coefficient_panel.set_clim(-spread, spread)
+        coefficients = self._coefficient_panel.painter(frame.shown, hop_length=self.hop_length)
 
-        def db_painter(data):
-            # y data coordinates are row numbers, so the index edges are the y edges themselves.
-            return lambda x_edges, y_edges: paint_image(data, x_edges * sr / hop, y_edges, vmin=-80.0, vmax=0.0,
-                                                        lut=self._db_lut)
-
-        def mfcc_painter(x_edges, y_edges):
-            rgba = paint_image(shown, x_edges * sr / hop, y_edges, vmin=-spread, vmax=spread, lut=self._mfcc_lut)
+        def kept_coefficients(x_edges, y_edges):
+            rgba = coefficients(x_edges, y_edges)
             row_centres = (y_edges[:-1] + y_edges[1:]) / 2
             rgba[row_centres >= n_mfcc - 0.5] = UNUSED_RGBA
             return rgba
 
-        self._paint(self._axes[0].ax, db_painter(log_mel))
-        self._paint(self._axes[1].ax, mfcc_painter)
-        self._paint(self._axes[2].ax, db_painter(rebuilt))
+        self._paint(self._log_mel_panel.ax, self._log_mel_panel.painter(frame.log_mel, hop_length=self.hop_length))
+        self._paint(self._coefficient_panel.ax, kept_coefficients)
+        self._paint(self._rebuilt_panel.ax, self._rebuilt_panel.painter(frame.rebuilt, hop_length=self.hop_length))
         return round(spread, 3)
 
-    def _readout_rows(self, readouts):
-        values = self._good_values
+    def _readout_rows(self, readouts, values):
         return [
             ("MFCC shape (n_mfcc, frames)", str(readouts["mfcc_shape"])),
             ("kept n_mfcc / n_mels", f"{values['n_mfcc']} / {values['n_mels']} = {readouts['kept_percent']:g} %"),

@@ -5,10 +5,12 @@ Used in notebooks/01_sampling_quantization.ipynb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..validate import require_audio, require_choice, require_int, require_number, require_sr
-from .base import Explorer
+from .base import Explorer, Frame
 
 SAMPLE_RATES = (4000, 8000, 11025, 16000, 22050, 32000, 44100, 48000)
 VIEW_MS = 5.0  # time window of the aliasing plot: a few periods of a 1 kHz tone
@@ -18,6 +20,21 @@ FADE_S = 0.01  # fade the tones in and out so the player does not click
 def alias_frequency(freq: float, sr: int) -> float:
     """The frequency (Hz, 0 … sr/2) that samples of a ``freq`` Hz tone taken at ``sr`` Hz are indistinguishable from."""
     return abs(freq - sr * round(freq / sr))
+
+
+@dataclass(kw_only=True)
+class AliasingFrame(Frame):
+    """A :class:`Frame` with the frequency heard when the tone is sampled."""
+
+    heard: float
+
+
+@dataclass(kw_only=True)
+class QuantizationFrame(Frame):
+    """A :class:`Frame` with the quantized clip and its SNR in dB."""
+
+    quantized: np.ndarray
+    snr: float
 
 
 class AliasingExplorer(Explorer):
@@ -62,11 +79,13 @@ class AliasingExplorer(Explorer):
         time_ax.legend(loc="upper right", ncol=3, framealpha=0.9)
         for artist in (self._tone_line, self._played_line, self._sample_dots):
             self._animate(artist)
+        self.artists = {"tone": self._tone_line, "played_back": self._played_line, "samples": self._sample_dots}
         fold_ax.set(xlim=(0, 24000), xlabel="tone (Hz)", ylabel="heard (Hz)", title="folding at sr / 2")
         (self._fold_curve,) = fold_ax.plot([], [], color="0.4")
         self._nyquist_line = fold_ax.axvline(0, color="tab:red", ls="--", lw=1)
         (self._fold_point,) = fold_ax.plot([], [], "o", color="tab:orange", ms=7)
         self._animate(self._fold_point)
+        self.artists["heard"] = self._fold_point
         self._fold_ax = fold_ax
 
     def _compute(self, values):
@@ -82,11 +101,10 @@ class AliasingExplorer(Explorer):
             "aliased": freq > sr / 2,
             "samples_per_period": round(sr / freq, 3) if freq > 0 else None,
         }
-        return {"values": values, "heard": heard, "readouts": readouts,
-                "audio": (audio * fade).astype(np.float32), "audio_sr": sr}
+        return AliasingFrame(readouts=readouts, audio=(audio * fade).astype(np.float32), audio_sr=sr, heard=heard)
 
-    def _draw(self, result):
-        freq, sr = result["values"]["freq"], result["values"]["sr"]
+    def _draw(self, frame, values):
+        freq, sr = values["freq"], values["sr"]
         t_ms = np.linspace(0, VIEW_MS, 1500)
         self._tone_line.set_data(t_ms, np.sin(2 * np.pi * freq * t_ms / 1000))
         # The samples of the tone equal those of the signed alias f - k·sr, the only tone below sr/2 through them.
@@ -98,11 +116,10 @@ class AliasingExplorer(Explorer):
         self._fold_curve.set_data(tones, np.abs(tones - sr * np.round(tones / sr)))
         self._nyquist_line.set_xdata([sr / 2, sr / 2])
         self._fold_ax.set_ylim(0, sr / 2 * 1.05)
-        self._fold_point.set_data([freq], [result["heard"]])
+        self._fold_point.set_data([freq], [frame.heard])
         return sr
 
-    def _readout_rows(self, readouts):
-        values = self._good_values
+    def _readout_rows(self, readouts, values):
         rows = [
             ("Nyquist frequency sr / 2", f"{readouts['nyquist_hz']:g} Hz"),
             ("heard frequency |f − sr·round(f / sr)|", f"{readouts['heard_hz']:g} Hz"),
@@ -189,6 +206,7 @@ class QuantizationExplorer(Explorer):
         (self._snr_curve,) = snr_ax.plot([], [], color="tab:blue", label="this clip")
         (self._snr_point,) = snr_ax.plot([], [], "o", color="tab:orange", ms=7)
         self._animate(self._snr_point)
+        self.artists = {"quantized": self._steps, "snr_curve": self._snr_curve, "snr": self._snr_point}
         snr_ax.set(xlim=(0.5, self.max_bits + 0.5), xlabel="bits", ylabel="SNR (dB)", title="signal-to-noise ratio")
         snr_ax.legend(loc="upper left", framealpha=0.9)
 
@@ -205,22 +223,22 @@ class QuantizationExplorer(Explorer):
             "snr_db": round(snr, 2),
             "rule_of_thumb_db": round(6.02 * bits + 1.76, 2),
         }
-        return {"values": values, "quantized": quantized, "snr": snr, "readouts": readouts, "audio": quantized,
-                "data": {"quantized": quantized, "error": quantized - self.y}}
+        return QuantizationFrame(readouts=readouts, data={"quantized": quantized, "error": quantized - self.y},
+                                 audio=quantized, audio_sr=self.sr, quantized=quantized, snr=snr)
 
-    def _draw(self, result):
-        bits, dither = result["values"]["bits"], result["values"]["dither"]
-        self._steps.set_data(self._t_ms, result["quantized"][self._view])
+    def _draw(self, frame, values):
+        bits, dither = values["bits"], values["dither"]
+        self._steps.set_data(self._t_ms, frame.quantized[self._view])
         curve = self._snr_curves[dither]
         self._snr_curve.set_data(np.arange(1, self.max_bits + 1), curve)
-        self._snr_point.set_data([bits], [result["snr"]])
+        self._snr_point.set_data([bits], [frame.snr])
         finite = curve[np.isfinite(curve)]
         top = max(6.02 * self.max_bits + 1.76, float(finite.max()) if finite.size else 0.0)
         bottom = min(0.0, float(finite.min()) if finite.size else 0.0)
         self._snr_curve.axes.set_ylim(bottom - 5, top + 5)
         return dither
 
-    def _readout_rows(self, readouts):
+    def _readout_rows(self, readouts, values):
         bits = readouts["bits"]
         return [
             ("levels 2^bits", f"2^{bits} = {readouts['levels']}"),

@@ -6,13 +6,15 @@ Used in notebooks/03_stft.ipynb (and again in 04_mel_scale.ipynb for the mel sca
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import ParameterError
 from ..validate import require_audio, require_choice, require_int, require_number, require_sr
-from .base import Explorer, colormap_lut, paint_image
-from .common import ImageAxes, quiet_call
+from .base import Explorer, Frame
+from .common import quiet_call
+from .raster import ImagePanel, fft_bin_index
 
 WINDOWS = ("hann", "hamming", "blackman", "bartlett", "boxcar")
 WINDOW_LABELS = ("hann", "hamming", "blackman", "bartlett", "rectangular")
@@ -24,6 +26,25 @@ LOG_FLOOR_HZ = 32.0  # a log axis cannot reach 0 Hz; start it here when fmin is 
 
 def top_db_labels(options):
     return ["off" if v is None else f"{v:g}" for v in options]
+
+
+def mel_band_index(*, fmin: float, fmax: float, n_mels: int):
+    """The function from frequency (Hz) to the (fractional) index of the mel band centred there."""
+    import librosa
+
+    mel_low, mel_high = librosa.hz_to_mel([fmin, fmax])
+    step = (mel_high - mel_low) / (n_mels + 1)
+    return lambda frequencies: (librosa.hz_to_mel(frequencies) - mel_low) / step - 1
+
+
+@dataclass(kw_only=True)
+class SpectrogramFrame(Frame):
+    """A :class:`Frame` with the image: ``shown`` (frequency rows × frames) in colour limits ``vmin``…``vmax``."""
+
+    shown: np.ndarray
+    vmin: float
+    vmax: float
+    label: str
 
 
 class SpectrogramExplorer(Explorer):
@@ -133,16 +154,11 @@ class SpectrogramExplorer(Explorer):
             slider.value = new
 
     def _build(self, figure):
-        import matplotlib as mpl
-
         ax = figure.add_subplot()
-        self._axes = ImageAxes(self, ax)
         ax.set_xlabel("time (s)")
         ax.set_ylabel("frequency (Hz)")
         ax.set_xlim(0, len(self.y) / self.sr)
-        self._mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(-80, 0), cmap="magma")
-        self._colorbar = figure.colorbar(self._mappable, ax=ax, pad=0.01, fraction=0.05)
-        self._lut = colormap_lut("magma")
+        self._panel = ImagePanel(ax, sr=self.sr, label="")
 
     def _power(self, n_fft, hop_length, win_length, window):
         import librosa
@@ -205,54 +221,28 @@ class SpectrogramExplorer(Explorer):
             "shape": (rows, n_frames),
             "shown_hz": (max(fmin, LOG_FLOOR_HZ) if scale == "log" else fmin, fmax),
         }
-        return {
-            "values": values,
-            "shown": shown,
-            "vmin": vmin,
-            "vmax": vmax,
-            "label": label,
-            "readouts": readouts,
-            "warning": warning,
-            "audio": self.y,
-            "data": {"S": shown, "power": power},
-        }
+        return SpectrogramFrame(readouts=readouts, data={"S": shown, "power": power}, audio=self.y, audio_sr=sr,
+                                warning=warning, shown=shown, vmin=vmin, vmax=vmax, label=label)
 
-    def _draw(self, result):
-        import librosa
-
-        values = result["values"]
+    def _draw(self, frame, values):
         scale, fmin, fmax, n_fft, hop = (values[k] for k in ("scale", "fmin", "fmax", "n_fft", "hop_length"))
         low = max(fmin, LOG_FLOOR_HZ) if scale == "log" else fmin
-        self._axes.set_frequency_scale(scale, low, fmax)
-        shown, sr = result["shown"], self.sr
+        panel = self._panel
+        panel.set_frequency_scale(scale, low, fmax)
         if scale == "mel":
-            mel_low, mel_high = librosa.hz_to_mel([fmin, fmax])
-            step = (mel_high - mel_low) / (values["n_mels"] + 1)
-
-            def row_index(f):
-                return (librosa.hz_to_mel(f) - mel_low) / step - 1
+            rows = mel_band_index(fmin=fmin, fmax=fmax, n_mels=values["n_mels"])
         else:
-
-            def row_index(f):
-                return np.asarray(f) * n_fft / sr
-
-        vmin, vmax, lut = result["vmin"], result["vmax"], self._lut
-        self._paint(
-            self._axes.ax,
-            lambda x_edges, y_edges: paint_image(
-                shown, x_edges * sr / hop, row_index(y_edges), vmin=vmin, vmax=vmax, lut=lut
-            ),
-        )
-        self._mappable.set_clim(vmin, vmax)
-        self._colorbar.set_label(result["label"])
-        self._axes.ax.set_title(("mel " if scale == "mel" else "") + "power spectrogram")
-        return (scale, low, fmax, vmin, vmax, result["label"])
+            rows = fft_bin_index(sr=self.sr, n_fft=n_fft)
+        panel.set_clim(frame.vmin, frame.vmax)
+        self._paint(panel.ax, panel.painter(frame.shown, hop_length=hop, rows=rows))
+        panel.colorbar.set_label(frame.label)
+        panel.ax.set_title(("mel " if scale == "mel" else "") + "power spectrogram")
+        return (scale, low, fmax, frame.vmin, frame.vmax, frame.label)
 
     def _relevant(self, values):
         return {"n_mels": values["scale"] == "mel", "top_db": values["db"]}
 
-    def _readout_rows(self, readouts):
-        values = self._good_values or self.values()
+    def _readout_rows(self, readouts, values):
         n, sr = len(self.y), self.sr
         rows, frames = readouts["shape"]
         shape_rule = "n_mels" if values["scale"] == "mel" else "1 + n_fft // 2"
