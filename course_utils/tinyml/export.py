@@ -16,7 +16,8 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..validate import require_int
-from .reference import MICRO_SPEECH_MODEL
+from .inputs import require_int8_features
+from .reference import _model_path
 
 _C_TYPES = {
     np.dtype(np.uint8): "uint8_t",
@@ -153,7 +154,7 @@ def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str
     return "\n".join(parts)
 
 
-def micro_speech_header(features, model_path=MICRO_SPEECH_MODEL) -> str:
+def micro_speech_header(features, model_path=None) -> str:
     """Header with the micro_speech model (``g_micro_speech_model``) and one 49x40 feature clip (``g_features``).
 
     Taught in notebooks/08_tinyml.ipynb.
@@ -162,22 +163,21 @@ def micro_speech_header(features, model_path=MICRO_SPEECH_MODEL) -> str:
     ----------
     features : numpy.ndarray of int8, shape (49, 40)
         Frontend output for one 1 s clip.
-    model_path : str or pathlib.Path
-        The ``.tflite`` file.
+    model_path : str or pathlib.Path, optional
+        The ``.tflite`` file; defaults to :data:`~course_utils.tinyml.MICRO_SPEECH_MODEL`.
 
     Returns
     -------
     str
     """
-    features = np.asarray(features)
-    if features.dtype != np.int8:
-        raise TypeError(f"features must be int8 (the frontend's output), got dtype {features.dtype}")
-    model = Path(model_path).read_bytes()
+    features = require_int8_features(features)
+    model_path = _model_path(model_path, "MICRO_SPEECH_MODEL")
+    model = model_path.read_bytes()
     return c_header(
         {"g_micro_speech_model": model, "g_features": features},
         guard="MICRO_SPEECH_DATA_H_",
         comment=(
-            f"micro_speech keyword model ({Path(model_path).name}, {len(model)} bytes; TensorFlow Authors, "
+            f"micro_speech keyword model ({model_path.name}, {len(model)} bytes; TensorFlow Authors, "
             f"Apache-2.0) and one {features.shape[0]}x{features.shape[1]} int8 feature clip."
         ),
     )
