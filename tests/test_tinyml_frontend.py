@@ -224,6 +224,11 @@ def test_pcan_gain_follows_the_power_law():
     assert np.all(np.abs(gain - exact) <= 0.01 * exact + 2)
 
 
+def test_pcan_gain_reads_the_table_directly_for_0_1_2():
+    lut = tables.pcan_gain_lut()
+    assert fe.pcan_gain(np.array([0, 1, 2], dtype=np.uint32)).tolist() == lut[:3].tolist()
+
+
 def test_pcan_shrink_is_quadratic_then_linear():
     snr = np.array([0, 4096, 8191, 8192, 40960], dtype=np.uint32)  # Q12: 0, 1, ~2, 2, 10
     assert fe.pcan_shrink(snr).tolist() == [0, 16, 63, 64, 576]  # Q6: 0, 1/4, ~1, 1, 9

@@ -178,6 +178,26 @@ def test_quiet_signal_with_minus_32768_in_every_frame_exercises_the_quirk():
     assert differs.all()  # every frame's shift is the device's, not the true peak's
 
 
+def test_frames_flattened_for_the_fft_reach_its_limits():
+    # Raw samples of 127 * 4096 / w (clipped) come out of the window as a flat +-127 square wave; the auto-scale
+    # lifts it to +-32512 over the whole frame, so the int16 FFT works at its largest possible values.
+    window = tm.hann_window_q12().astype(np.float64)
+    n = np.arange(480)
+    reference = tm.TflmFrontend(preserve_tensors=True)
+    largest = 0
+    for bin_index in range(0, 257, 4):
+        for phase in (0.0, np.pi / 2):
+            sign = np.where(np.cos(2 * np.pi * bin_index * n / 512 + phase) >= 0, 1, -1)
+            frame = np.clip(np.floor(127 * 4096 / np.maximum(window, 1)) * sign, INT16_MIN, INT16_MAX)
+            frame = frame.astype(np.int16)
+            theirs, ours = reference.stages(frame), tm.frontend_stages(frame)
+            for name, expected in theirs.items():
+                np.testing.assert_array_equal(ours[name], expected, err_msg=f"{name}, bin {bin_index}")
+            largest = max(largest, int(np.abs(ours["spectrum"].astype(np.int64)).max()))
+    # Above 16384 the real-FFT split's sum before halving (KISS's HALF_OF) exceeds int16, so it must not wrap.
+    assert largest > 16384
+
+
 # ---------------------------------------------------------------- hypothesis: random int16 audio against TFLM
 
 RAIL_WEIGHTED = st.one_of(

@@ -11,7 +11,7 @@ TFLM's ``audio_preprocessor_int8.tflite`` turns each 30 ms frame of 16 kHz int16
 6. square root, then undo the auto-scale shift
 7. noise reduction (spectral subtraction against a slowly tracking noise estimate) -- the only state
 8. PCAN: per-channel automatic gain control driven by that noise estimate
-9. log: about ``64 ln(x)`` with a 128-segment correction table
+9. log: about ``64 ln(8x)`` (``<< 3`` first), with a 129-point (128-segment) correction table
 10. int8: ``trunc((v * 256 + 333) / 666) - 128``, clamped
 
 Every stage is its own function taking a batch of frames (leading axis) so it can be shown and tested alone;
@@ -55,8 +55,9 @@ from .tables import (
 UINT32_MASK = 0xFFFFFFFF
 NOISE_SUBTRACTION_BITS = 14  # Q14 smoothing coefficients
 PCAN_OUTPUT_BITS = 6
-# micro_speech's int8 step: features_float = log / 25.6, and the model's input scale is ~0.1017, so
-# int8 = log * 256 / 666 - 128 with 333 = 666 / 2 to round.
+# micro_speech's fixed legacy mapping: features_float = log / 25.6 is taken to span 0..26 over the 256 int8
+# steps, so int8 = log * 256 / (25.6 * 26 = 666) - 128, with 333 = 666 / 2 to round. The model's own input
+# parameters (scale 0.10171568, zero point -128) differ slightly; see quantize_features.
 QUANT_MULTIPLIER = 256
 QUANT_ROUNDING = 333
 QUANT_DIVISOR = 666
@@ -184,8 +185,9 @@ def fft_auto_scale(frames) -> tuple[np.ndarray, np.ndarray]:
     The peak is TFLM's (:func:`max_abs16`), not the true one. A frame holding -32768 has a true peak of 32768 and
     could not be shifted at all, but TFLM's ``MaxAbs16`` loses the maximum at that sample and takes the peak of
     what follows: ``[-32768, 5, 1]`` gets shift 12, and the -32768 wraps to 0 (-32768 * 4096 keeps no low bits).
-    A peak left at 0 or below gives shift 0. The deployed frontend computes this, and the model's features come
-    from it, so the course reproduces it. After the Hann window (peak 4096 in Q12) only the 4 samples at the
+    A peak left at 0 or below gives shift 0. The deployed frontend computes this, so the course reproduces it.
+    (The older C microfrontend that made the training features differs again: its ``|x|`` of -32768 wraps and
+    never wins, so it takes the peak of the other samples.) After the Hann window (peak 4096 in Q12) only the 4 samples at the
     middle of a frame can still be -32768, so clipped audio rarely meets it; when it does, one frame's spectrum
     changes and, through the noise estimate, the frames after it.
 
@@ -587,6 +589,12 @@ def filterbank_log(x, output_scale: int = LOG_SCALE, correction_bits: int = INPU
 
 def quantize_features(log_features) -> np.ndarray:
     """Map log features to micro_speech's int8 input: ``trunc((v * 256 + 333) / 666) - 128``, clamped.
+
+    This is the fixed formula of TFLM's graph (and of the older ``micro_features_generator.cc``): one int8 step
+    is 26 / 256 = 0.1015625 in float-feature units (log / 25.6). It is not derived from the model's input
+    quantization (:attr:`MicroSpeechModel.input_quantization`: scale 0.10171568, zero point -128), and
+    ``round(v / 25.6 / scale) - 128`` with the model's scale comes out one step lower for 76 of the log values
+    0..699.
 
     Taught in notebooks/08_tinyml.ipynb.
 
