@@ -1,8 +1,10 @@
 """Ship a model to a microcontroller: write the ``.tflite`` bytes and a feature clip as C arrays in a header.
 
-Firmware has no file system, so the model is compiled in as a ``const`` byte array (placed in flash) and
-handed to ``tflite::GetModel``. The header also records each array's length and an FNV-1a checksum so a
-tiny C program can verify that nothing was lost on the way.
+Firmware usually has no file system, so the model is compiled in as a ``const`` byte array (placed in flash)
+and handed to ``tflite::GetModel``. The header also records each array's length, alignment and an FNV-1a
+checksum so a tiny C program can verify that nothing was lost on the way. The arrays are ``static``: include the
+header from one source file only, or each file that includes it carries its own copy. (TFLM's
+``generate_cc_arrays.py`` instead writes a ``.cc`` file with the data and a header of ``extern`` declarations.)
 
 Taught in notebooks/08_tinyml.ipynb.
 """
@@ -28,14 +30,18 @@ _C_TYPES = {
     np.dtype(np.uint32): "uint32_t",
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ALIGN_MACRO = """#if defined(__cplusplus) && __cplusplus >= 201103L
+# TFLM needs the model buffer 16-byte aligned; a compiler with no known spelling stops here rather than
+# silently dropping the alignment.
+_ALIGN_MACRO = """#ifndef COURSE_ALIGN16
+#if defined(__cplusplus) && __cplusplus >= 201103L
 #define COURSE_ALIGN16 alignas(16)
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define COURSE_ALIGN16 _Alignas(16)
 #elif defined(__GNUC__)
 #define COURSE_ALIGN16 __attribute__((aligned(16)))
 #else
-#define COURSE_ALIGN16
+#error "define COURSE_ALIGN16 to this compiler's 16-byte alignment attribute"
+#endif
 #endif"""
 
 
@@ -113,9 +119,10 @@ def c_array(name: str, values, *, aligned: bool = False, per_line: int = 12) -> 
 
 
 def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str = "") -> str:
-    """A complete C header with one array per entry, plus ``<NAME>_SIZE`` (bytes) and ``<NAME>_FNV1A`` macros.
+    """A complete C header with one array per entry, plus ``<NAME>_SIZE`` (bytes), ``<NAME>_ALIGN`` and
+    ``<NAME>_FNV1A`` macros.
 
-    Byte strings (a ``.tflite`` model) are 16-byte aligned.
+    Byte strings (a ``.tflite`` model) are 16-byte aligned (``<NAME>_ALIGN`` 16, else 1).
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -137,7 +144,8 @@ def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str
         raise ParameterError("arrays is empty: give at least one name -> data entry")
     parts = [
         f"/* {comment.strip() or 'Data exported by course_utils.tinyml.export.'}\n"
-        " * Generated file: regenerate rather than edit. */",
+        " * Generated file: regenerate rather than edit. Include it from one source file only:\n"
+        " * its arrays are static, so every file that includes it gets its own copy. */",
         f"#ifndef {guard}\n#define {guard}\n",
         "#include <stdint.h>\n",
         _ALIGN_MACRO + "\n",
@@ -148,6 +156,7 @@ def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str
         array = np.frombuffer(values, dtype=np.uint8) if is_bytes else np.asarray(values)
         macro = name.upper()
         parts.append(f"#define {macro}_SIZE {array.nbytes}u")
+        parts.append(f"#define {macro}_ALIGN {16 if is_bytes else 1}u")
         parts.append(f"#define {macro}_FNV1A 0x{fnv1a32(array):08X}u")
         parts.append(c_array(name, values, aligned=is_bytes))
     parts.append(f"#endif  /* {guard} */\n")
@@ -205,8 +214,9 @@ def write_header(path, text: str) -> Path:
 
 
 def checksum_program(header_name: str, names) -> str:
-    """C source of a program that includes the header, prints each array's size and FNV-1a, and exits 0 only
-    when both match the header's macros (and byte arrays are 16-byte aligned).
+    """C source of a program that includes the header, prints each array's size, FNV-1a and address modulo 16,
+    and exits 0 only when the size and checksum match the header's macros and the address is a multiple of
+    ``<NAME>_ALIGN``.
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -223,7 +233,8 @@ def checksum_program(header_name: str, names) -> str:
     """
     names = [_require_identifier("names", n) for n in names]
     checks = "\n".join(
-        f'    ok &= check("{n}", (const uint8_t *){n}, sizeof({n}), {n.upper()}_SIZE, {n.upper()}_FNV1A);'
+        f'    ok &= check("{n}", (const uint8_t *){n}, sizeof({n}), {n.upper()}_SIZE, {n.upper()}_FNV1A, '
+        f"{n.upper()}_ALIGN);"
         for n in names
     )
     return f"""#include <stdint.h>
@@ -238,10 +249,11 @@ static uint32_t fnv1a(const uint8_t *p, size_t n) {{
     return h;
 }}
 
-static int check(const char *name, const uint8_t *p, size_t n, size_t size, uint32_t expected) {{
+static int check(const char *name, const uint8_t *p, size_t n, size_t size, uint32_t expected,
+                 unsigned alignment) {{
     uint32_t h = fnv1a(p, n);
     printf("%s %zu %08X %u\\n", name, n, (unsigned)h, (unsigned)((uintptr_t)p % 16u));
-    return n == size && h == expected;
+    return n == size && h == expected && (uintptr_t)p % alignment == 0;
 }}
 
 int main(void) {{
