@@ -41,6 +41,7 @@ def test_header_holds_sizes_and_checksums(features):
     assert f"#define G_MICRO_SPEECH_MODEL_SIZE {len(model)}u" in text
     assert f"#define G_MICRO_SPEECH_MODEL_FNV1A 0x{tm.fnv1a32(model):08X}u" in text
     assert "#define G_FEATURES_SIZE 1960u" in text
+    assert "#define G_MICRO_SPEECH_MODEL_ALIGN 16u" in text and "#define G_FEATURES_ALIGN 1u" in text
     assert "static const int8_t g_features[49][40]" in text
     assert text.count("#ifndef MICRO_SPEECH_DATA_H_") == 1 and "Apache-2.0" in text
 
@@ -76,3 +77,16 @@ def test_header_compiles_and_checksums_match_in_c(tmp_path, features, standard):
     model = tm.MICRO_SPEECH_MODEL.read_bytes()
     assert printed["g_micro_speech_model"][:3] == [str(len(model)), f"{tm.fnv1a32(model):08X}", "0"]
     assert printed["g_features"][:2] == ["1960", f"{tm.fnv1a32(features):08X}"]
+
+
+@pytest.mark.skipif(COMPILER is None, reason="no C compiler (cc or gcc) on PATH")
+def test_header_refuses_to_drop_the_alignment_silently(tmp_path, features):
+    # A C99 compiler without GNU extensions has no way to spell the alignment: the header must stop, not ignore it.
+    header = tm.write_header(tmp_path / "micro_speech_data.h", tm.micro_speech_header(features))
+    source = tmp_path / "use.c"
+    source.write_text(f'#include "{header.name}"\nint main(void) {{ return g_features[0][0] == 0; }}\n')
+    compile_c99 = [COMPILER, "-std=c99", "-U__GNUC__", "-c", "-o", str(tmp_path / "use.o"), str(source)]
+    failed = subprocess.run(compile_c99, capture_output=True, text=True)
+    assert failed.returncode != 0 and "define COURSE_ALIGN16" in failed.stderr
+    given = subprocess.run([*compile_c99, "-DCOURSE_ALIGN16=__attribute__((aligned(16)))"], capture_output=True, text=True)
+    assert given.returncode == 0, given.stderr

@@ -69,6 +69,32 @@ def test_arena_bytes_are_measured_by_the_interpreter():
     assert preprocessor["total"] > 0
 
 
+def test_model_reports_its_int8_quantization(model):
+    scale, zero_point = model.input_quantization
+    assert zero_point == -128 and abs(scale * 255 * 25.6 - 664) < 1e-4  # calibrated on log values up to 664
+    assert model.output_quantization == (1 / 256, -128)
+
+
+def test_fixed_int8_formula_is_one_step_above_the_models_scale_on_76_log_values(model):
+    v = np.arange(700)
+    scale, zero_point = model.input_quantization
+    with_model_scale = np.clip(np.floor(v / 25.6 / scale + 0.5) + zero_point, -128, 127)
+    difference = tm.quantize_features(v.astype(np.int16)).astype(np.int64) - with_model_scale
+    assert sorted(set(difference.tolist())) == [0, 1]
+    assert np.count_nonzero(difference) == 76
+
+
+def test_model_paths_follow_the_data_folder(tmp_path, monkeypatch):
+    (tmp_path / "MANIFEST.tsv").write_text("")
+    monkeypatch.setenv("AUDIO_COURSE_DATA", str(tmp_path))
+    assert tm.MICRO_SPEECH_MODEL == tmp_path.resolve() / "tflm" / "micro_speech_quantized.tflite"
+    assert tm.reference.PREPROCESSOR_INT8.parent == tmp_path.resolve() / "tflm"
+    with pytest.raises(ParameterError, match="path must be an existing"):
+        tm.MicroSpeechModel()
+    monkeypatch.delenv("AUDIO_COURSE_DATA")
+    assert tm.MICRO_SPEECH_MODEL.parent == ROOT / "data" / "tflm"
+
+
 def test_model_runs_with_exactly_the_measured_arena():
     total = tm.arena_bytes()["total"]
     interpreter = tm.reference.load_interpreter(tm.MICRO_SPEECH_MODEL, arena_size=total)

@@ -11,6 +11,7 @@
 Taught in notebooks/08_tinyml.ipynb.
 """
 
+from . import reference
 from .export import c_array, c_header, checksum_program, fnv1a32, micro_speech_header, write_header
 from .pipeline import (
     MICRO_SPEECH_NOISE,
@@ -26,6 +27,7 @@ from .pipeline import (
     integer_sqrt,
     log32,
     log_to_float,
+    max_abs16,
     noise_reduction,
     noise_reduction_config,
     pcan,
@@ -36,7 +38,7 @@ from .pipeline import (
     rfft_q15,
     spectrum_energy,
 )
-from .inputs import pad_to_length, require_frontend_sr, require_int16_audio
+from .inputs import pad_to_length, require_frame, require_frontend_sr, require_int8_features, require_int16_audio
 from .kissfft import kiss_fft_q15, kiss_rfft_q15
 from .qformat import (
     from_fixed,
@@ -55,15 +57,14 @@ from .qformat import (
 )
 from .reference import (
     LABELS,
-    MICRO_SPEECH_MODEL,
-    PREPROCESSOR_FLOAT,
-    PREPROCESSOR_INT8,
+    MODEL_FILES,
     MicroSpeechModel,
     TflmFrontend,
     arena_bytes,
     compare_with_tflm,
     model_constants,
     operator_options,
+    tflm_dir,
     tflm_features,
 )
 from .stream import StreamingFrontend, stream_features
@@ -80,6 +81,7 @@ from .tables import (
 __all__ = [
     "LABELS",
     "MICRO_SPEECH_MODEL",
+    "MODEL_FILES",
     "MICRO_SPEECH_NOISE",
     "PREPROCESSOR_FLOAT",
     "PREPROCESSOR_INT8",
@@ -129,7 +131,9 @@ __all__ = [
     "pcan_shrink",
     "process_frames",
     "quantize_features",
+    "require_frame",
     "require_frontend_sr",
+    "require_int8_features",
     "require_int16_audio",
     "rfft_q15",
     "saturate",
@@ -138,6 +142,7 @@ __all__ = [
     "shift_right",
     "spectrum_energy",
     "stream_features",
+    "tflm_dir",
     "tflm_features",
     "to_fixed",
     "to_q12",
@@ -145,3 +150,10 @@ __all__ = [
     "wrap",
     "write_header",
 ]
+
+
+def __getattr__(name: str):
+    # The model paths (PREPROCESSOR_INT8, PREPROCESSOR_FLOAT, MICRO_SPEECH_MODEL) follow the data folder when used.
+    if name in MODEL_FILES:
+        return getattr(reference, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,10 @@
 """Ship a model to a microcontroller: write the ``.tflite`` bytes and a feature clip as C arrays in a header.
 
-Firmware has no file system, so the model is compiled in as a ``const`` byte array (placed in flash) and
-handed to ``tflite::GetModel``. The header also records each array's length and an FNV-1a checksum so a
-tiny C program can verify that nothing was lost on the way.
+Firmware usually has no file system, so the model is compiled in as a ``const`` byte array (placed in flash)
+and handed to ``tflite::GetModel``. The header also records each array's length, alignment and an FNV-1a
+checksum so a tiny C program can verify that nothing was lost on the way. The arrays are ``static``: include the
+header from one source file only, or each file that includes it carries its own copy. (TFLM's
+``generate_cc_arrays.py`` instead writes a ``.cc`` file with the data and a header of ``extern`` declarations.)
 
 Taught in notebooks/08_tinyml.ipynb.
 """
@@ -16,7 +18,8 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..validate import require_int
-from .reference import MICRO_SPEECH_MODEL
+from .inputs import require_int8_features
+from .reference import _model_path
 
 _C_TYPES = {
     np.dtype(np.uint8): "uint8_t",
@@ -27,14 +30,18 @@ _C_TYPES = {
     np.dtype(np.uint32): "uint32_t",
 }
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ALIGN_MACRO = """#if defined(__cplusplus) && __cplusplus >= 201103L
+# TFLM needs the model buffer 16-byte aligned; a compiler with no known spelling stops here rather than
+# silently dropping the alignment.
+_ALIGN_MACRO = """#ifndef COURSE_ALIGN16
+#if defined(__cplusplus) && __cplusplus >= 201103L
 #define COURSE_ALIGN16 alignas(16)
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define COURSE_ALIGN16 _Alignas(16)
 #elif defined(__GNUC__)
 #define COURSE_ALIGN16 __attribute__((aligned(16)))
 #else
-#define COURSE_ALIGN16
+#error "define COURSE_ALIGN16 to this compiler's 16-byte alignment attribute"
+#endif
 #endif"""
 
 
@@ -112,9 +119,10 @@ def c_array(name: str, values, *, aligned: bool = False, per_line: int = 12) -> 
 
 
 def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str = "") -> str:
-    """A complete C header with one array per entry, plus ``<NAME>_SIZE`` (bytes) and ``<NAME>_FNV1A`` macros.
+    """A complete C header with one array per entry, plus ``<NAME>_SIZE`` (bytes), ``<NAME>_ALIGN`` and
+    ``<NAME>_FNV1A`` macros.
 
-    Byte strings (a ``.tflite`` model) are 16-byte aligned.
+    Byte strings (a ``.tflite`` model) are 16-byte aligned (``<NAME>_ALIGN`` 16, else 1).
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -136,7 +144,8 @@ def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str
         raise ParameterError("arrays is empty: give at least one name -> data entry")
     parts = [
         f"/* {comment.strip() or 'Data exported by course_utils.tinyml.export.'}\n"
-        " * Generated file: regenerate rather than edit. */",
+        " * Generated file: regenerate rather than edit. Include it from one source file only:\n"
+        " * its arrays are static, so every file that includes it gets its own copy. */",
         f"#ifndef {guard}\n#define {guard}\n",
         "#include <stdint.h>\n",
         _ALIGN_MACRO + "\n",
@@ -147,13 +156,14 @@ def c_header(arrays: dict, *, guard: str = "COURSE_TINYML_DATA_H_", comment: str
         array = np.frombuffer(values, dtype=np.uint8) if is_bytes else np.asarray(values)
         macro = name.upper()
         parts.append(f"#define {macro}_SIZE {array.nbytes}u")
+        parts.append(f"#define {macro}_ALIGN {16 if is_bytes else 1}u")
         parts.append(f"#define {macro}_FNV1A 0x{fnv1a32(array):08X}u")
         parts.append(c_array(name, values, aligned=is_bytes))
     parts.append(f"#endif  /* {guard} */\n")
     return "\n".join(parts)
 
 
-def micro_speech_header(features, model_path=MICRO_SPEECH_MODEL) -> str:
+def micro_speech_header(features, model_path=None) -> str:
     """Header with the micro_speech model (``g_micro_speech_model``) and one 49x40 feature clip (``g_features``).
 
     Taught in notebooks/08_tinyml.ipynb.
@@ -162,22 +172,21 @@ def micro_speech_header(features, model_path=MICRO_SPEECH_MODEL) -> str:
     ----------
     features : numpy.ndarray of int8, shape (49, 40)
         Frontend output for one 1 s clip.
-    model_path : str or pathlib.Path
-        The ``.tflite`` file.
+    model_path : str or pathlib.Path, optional
+        The ``.tflite`` file; defaults to :data:`~course_utils.tinyml.MICRO_SPEECH_MODEL`.
 
     Returns
     -------
     str
     """
-    features = np.asarray(features)
-    if features.dtype != np.int8:
-        raise TypeError(f"features must be int8 (the frontend's output), got dtype {features.dtype}")
-    model = Path(model_path).read_bytes()
+    features = require_int8_features(features)
+    model_path = _model_path(model_path, "MICRO_SPEECH_MODEL")
+    model = model_path.read_bytes()
     return c_header(
         {"g_micro_speech_model": model, "g_features": features},
         guard="MICRO_SPEECH_DATA_H_",
         comment=(
-            f"micro_speech keyword model ({Path(model_path).name}, {len(model)} bytes; TensorFlow Authors, "
+            f"micro_speech keyword model ({model_path.name}, {len(model)} bytes; TensorFlow Authors, "
             f"Apache-2.0) and one {features.shape[0]}x{features.shape[1]} int8 feature clip."
         ),
     )
@@ -205,8 +214,9 @@ def write_header(path, text: str) -> Path:
 
 
 def checksum_program(header_name: str, names) -> str:
-    """C source of a program that includes the header, prints each array's size and FNV-1a, and exits 0 only
-    when both match the header's macros (and byte arrays are 16-byte aligned).
+    """C source of a program that includes the header, prints each array's size, FNV-1a and address modulo 16,
+    and exits 0 only when the size and checksum match the header's macros and the address is a multiple of
+    ``<NAME>_ALIGN``.
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -223,7 +233,8 @@ def checksum_program(header_name: str, names) -> str:
     """
     names = [_require_identifier("names", n) for n in names]
     checks = "\n".join(
-        f'    ok &= check("{n}", (const uint8_t *){n}, sizeof({n}), {n.upper()}_SIZE, {n.upper()}_FNV1A);'
+        f'    ok &= check("{n}", (const uint8_t *){n}, sizeof({n}), {n.upper()}_SIZE, {n.upper()}_FNV1A, '
+        f"{n.upper()}_ALIGN);"
         for n in names
     )
     return f"""#include <stdint.h>
@@ -238,10 +249,11 @@ static uint32_t fnv1a(const uint8_t *p, size_t n) {{
     return h;
 }}
 
-static int check(const char *name, const uint8_t *p, size_t n, size_t size, uint32_t expected) {{
+static int check(const char *name, const uint8_t *p, size_t n, size_t size, uint32_t expected,
+                 unsigned alignment) {{
     uint32_t h = fnv1a(p, n);
     printf("%s %zu %08X %u\\n", name, n, (unsigned)h, (unsigned)((uintptr_t)p % 16u));
-    return n == size && h == expected;
+    return n == size && h == expected && (uintptr_t)p % alignment == 0;
 }}
 
 int main(void) {{

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..validate import require_int, require_sr
-from .tables import SAMPLE_RATE, WINDOW_SIZE
+from .tables import SAMPLE_RATE, WINDOW_SIZE, WINDOW_STEP
 
 
 def require_frontend_sr(sr, name: str = "sr") -> int:
@@ -88,6 +88,59 @@ def require_int16_audio(y, *, name: str = "y", min_length: int = 1, allow_empty:
             f"(one {WINDOW_SIZE}-sample, 30 ms window)"
         )
     return y
+
+
+def require_frame(frame, *, name: str = "frame") -> np.ndarray:
+    """Check one frame for the preprocessor: exactly 480 int16 samples (30 ms at 16 kHz).
+
+    Taught in notebooks/08_tinyml.ipynb.
+
+    Parameters
+    ----------
+    frame : numpy.ndarray of int16, shape (480,)
+    name : str
+        Parameter name for the message.
+
+    Returns
+    -------
+    numpy.ndarray of int16
+    """
+    frame = require_int16_audio(frame, name=name)
+    if frame.size != WINDOW_SIZE:
+        raise ParameterError(
+            f"{name} must hold exactly {WINDOW_SIZE} samples (30 ms at 16 kHz), got {frame.size}; audio of any "
+            f"length goes through frontend() or StreamingFrontend.push(), which cut it into frames every "
+            f"{WINDOW_STEP} samples"
+        )
+    return frame
+
+
+def require_int8_features(features, *, name: str = "features", shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Check the model input: int8 features as the frontend returns them, optionally of a given shape.
+
+    Taught in notebooks/08_tinyml.ipynb.
+
+    Parameters
+    ----------
+    features : numpy.ndarray of int8
+    name : str
+        Parameter name for the message.
+    shape : tuple of int, optional
+        Required shape, e.g. (49, 40) for micro_speech's 1 s window.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+    """
+    features = np.asarray(features)
+    if features.dtype != np.int8:
+        raise TypeError(f"{name} must be int8 (the frontend's output), got dtype {features.dtype}")
+    if shape is not None and features.shape != tuple(shape):
+        raise ParameterError(
+            f"{name} must have shape {tuple(shape)} ({shape[0]} frames of 20 ms, {shape[-1]} channels), "
+            f"got {features.shape}"
+        )
+    return features
 
 
 def pad_to_length(y, length: int = SAMPLE_RATE) -> np.ndarray:

@@ -3,14 +3,15 @@
 TFLM's ``audio_preprocessor_int8.tflite`` turns each 30 ms frame of 16 kHz int16 audio into 40 int8 features:
 
 1. window: Hann in Q12, ``(x * w) >> 12``
-2. FFT auto-scale: shift left until the peak fills int16 (remember the shift)
+2. FFT auto-scale: shift left until the peak fills int16 (remember the shift); TFLM's peak finder
+   mishandles -32768, and so does this one (:func:`max_abs16`)
 3. 512-point real FFT in int16 (KISS FFT, output X / 512)
 4. energy ``re**2 + im**2`` (uint32) for bins [5, 241)
 5. 40-channel mel filterbank, Q12 weights, uint64 accumulators
 6. square root, then undo the auto-scale shift
 7. noise reduction (spectral subtraction against a slowly tracking noise estimate) -- the only state
 8. PCAN: per-channel automatic gain control driven by that noise estimate
-9. log: about ``64 ln(x)`` with a 128-segment correction table
+9. log: about ``64 ln(8x)`` (``<< 3`` first), with a 129-point (128-segment) correction table
 10. int8: ``trunc((v * 256 + 333) / 666) - 128``, clamped
 
 Every stage is its own function taking a batch of frames (leading axis) so it can be shown and tested alone;
@@ -54,8 +55,9 @@ from .tables import (
 UINT32_MASK = 0xFFFFFFFF
 NOISE_SUBTRACTION_BITS = 14  # Q14 smoothing coefficients
 PCAN_OUTPUT_BITS = 6
-# micro_speech's int8 step: features_float = log / 25.6, and the model's input scale is ~0.1017, so
-# int8 = log * 256 / 666 - 128 with 333 = 666 / 2 to round.
+# micro_speech's fixed legacy mapping: features_float = log / 25.6 is taken to span 0..26 over the 256 int8
+# steps, so int8 = log * 256 / (25.6 * 26 = 666) - 128, with 333 = 666 / 2 to round. The model's own input
+# parameters (scale 0.10171568, zero point -128) differ slightly; see quantize_features.
 QUANT_MULTIPLIER = 256
 QUANT_ROUNDING = 333
 QUANT_DIVISOR = 666
@@ -129,10 +131,65 @@ def apply_window(frames, window=None, shift: int = WINDOW_SHIFT) -> np.ndarray:
     return np.clip(raw, -32768, 32767).astype(np.int16)
 
 
+def _max_abs16_loop(frame: np.ndarray) -> int:
+    # TFLM's portable MaxAbs16, line for line. The running maximum is an int16, so when a sample is -32768,
+    # -value = 32768 does not fit and is stored as -32768; the next larger sample then replaces it.
+    running = 0
+    for value in frame.tolist():
+        if value > running:
+            running = value
+        elif -value > running:
+            running = -value if value != -32768 else -32768
+    return running
+
+
+def max_abs16(frames) -> np.ndarray:
+    """The frame peak as TFLM's ``MaxAbs16`` finds it: the largest ``|sample|``, except after a sample of -32768.
+
+    TFLM's portable C keeps the running maximum in an ``int16_t`` and updates it with ``max = -value``. For
+    ``value = -32768`` that is 32768, which int16 cannot hold: it is stored as -32768, so the maximum found so far
+    is lost and the next sample above -32768 takes its place. The result is then the largest ``|sample|`` *after*
+    the last -32768, roughly; it can even stay negative (or 0) when only a rising run of negative samples, or
+    silence, follows. Frames without -32768 get the true peak.
+
+    This is what the deployed frontend computes (``signal/src/max_abs.cc``: Arm Cortex-M and the ``tflite-micro``
+    Python interpreter; only Xtensa HiFi DSPs use a saturating instruction and find the true peak), so the course
+    reproduces it.
+
+    Taught in notebooks/08_tinyml.ipynb.
+
+    Parameters
+    ----------
+    frames : array_like of int16, shape (..., n)
+
+    Returns
+    -------
+    numpy.ndarray of int16, shape (...)
+        The running maximum after the last sample of each frame (negative or 0 after a trailing -32768).
+    """
+    frames = np.asarray(frames, dtype=np.int16)
+    rows = frames.reshape(-1, frames.shape[-1])
+    # Without a -32768 the loop's result is simply the largest |sample|; only the other frames replay it.
+    peak = np.abs(rows.astype(np.int32)).max(axis=-1)
+    for index in np.flatnonzero((rows == -32768).any(axis=-1)):
+        peak[index] = _max_abs16_loop(rows[index])
+    return peak.astype(np.int16).reshape(frames.shape[:-1])
+
+
 def fft_auto_scale(frames) -> tuple[np.ndarray, np.ndarray]:
     """Shift each frame left as far as its peak allows, so the int16 FFT keeps as many significant bits as possible.
 
-    The shift is returned because the square-root stage undoes it.
+    ``shift = 15 - (bits of the peak)``, at least 0, and the shifted samples are stored back into int16 (wrapping,
+    as C does). The shift is returned because the square-root stage undoes it.
+
+    The peak is TFLM's (:func:`max_abs16`), not the true one. A frame holding -32768 has a true peak of 32768 and
+    could not be shifted at all, but TFLM's ``MaxAbs16`` loses the maximum at that sample and takes the peak of
+    what follows: ``[-32768, 5, 1]`` gets shift 12, and the -32768 wraps to 0 (-32768 * 4096 keeps no low bits).
+    A peak left at 0 or below gives shift 0. The deployed frontend computes this, so the course reproduces it.
+    (The older C microfrontend that made the training features differs again: its ``|x|`` of -32768 wraps and
+    never wins, so it takes the peak of the other samples.) After the Hann window (peak 4096 in Q12) only the 4 samples at the
+    middle of a frame can still be -32768, so clipped audio rarely meets it; when it does, one frame's spectrum
+    changes and, through the noise estimate, the frames after it.
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -147,8 +204,10 @@ def fft_auto_scale(frames) -> tuple[np.ndarray, np.ndarray]:
         Bits shifted per frame (0 for a silent or already full-scale frame).
     """
     frames = np.asarray(frames, dtype=np.int16)
-    peak = np.abs(frames.astype(np.int32)).max(axis=-1)
-    shift = np.where(peak == 0, 0, np.maximum(15 - most_significant_bit(peak), 0))
+    peak = max_abs16(frames).astype(np.int64)
+    # MostSignificantBit32 of 0, or of a negative peak sign-extended to uint32, is 32: 16 - 32 - 1 < 0, no shift.
+    bits = most_significant_bit(np.maximum(peak, 0))
+    shift = np.where(peak > 0, np.maximum(15 - bits, 0), 0)
     scaled = (frames.astype(np.int32) << shift[..., None]).astype(np.int16)
     return scaled, shift
 
@@ -530,6 +589,12 @@ def filterbank_log(x, output_scale: int = LOG_SCALE, correction_bits: int = INPU
 
 def quantize_features(log_features) -> np.ndarray:
     """Map log features to micro_speech's int8 input: ``trunc((v * 256 + 333) / 666) - 128``, clamped.
+
+    This is the fixed formula of TFLM's graph (and of the older ``micro_features_generator.cc``): one int8 step
+    is 26 / 256 = 0.1015625 in float-feature units (log / 25.6). It is not derived from the model's input
+    quantization (:attr:`MicroSpeechModel.input_quantization`: scale 0.10171568, zero point -128), and
+    ``round(v / 25.6 / scale) - 128`` with the model's scale comes out one step lower for 76 of the log values
+    0..699.
 
     Taught in notebooks/08_tinyml.ipynb.
 

@@ -1,7 +1,9 @@
 """The real thing: TFLM's micro_speech preprocessor and keyword model, run with the ``tflite-micro`` interpreter.
 
 ``tflite-micro`` (``pip install tflite-micro``, no TensorFlow) is imported only when one of these is called.
-The models live in ``data/tflm/`` (Apache-2.0, see ``data/tflm/SOURCE.txt``).
+The models live in ``tflm/`` of the course data folder (:func:`course_utils.data.data_dir`, which honours
+``$AUDIO_COURSE_DATA``; Apache-2.0, see ``data/tflm/SOURCE.txt``). ``PREPROCESSOR_INT8``, ``PREPROCESSOR_FLOAT`` and
+``MICRO_SPEECH_MODEL`` are their paths, looked up when first read, so importing this module needs no data.
 
 Taught in notebooks/08_tinyml.ipynb.
 """
@@ -15,16 +17,18 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data import data_dir
 from ..errors import ParameterError
 from ..validate import require_choice
+from .inputs import require_frame, require_frontend_sr, require_int8_features, require_int16_audio
 from .pipeline import process_frames
-from .inputs import require_frontend_sr, require_int16_audio
 from .tables import NUM_CHANNELS, WINDOW_SIZE, WINDOW_STEP
 
-TFLM_DIR = Path(__file__).resolve().parents[2] / "data" / "tflm"
-PREPROCESSOR_INT8 = TFLM_DIR / "audio_preprocessor_int8.tflite"
-PREPROCESSOR_FLOAT = TFLM_DIR / "audio_preprocessor_float.tflite"
-MICRO_SPEECH_MODEL = TFLM_DIR / "micro_speech_quantized.tflite"
+MODEL_FILES = {
+    "PREPROCESSOR_INT8": "audio_preprocessor_int8.tflite",
+    "PREPROCESSOR_FLOAT": "audio_preprocessor_float.tflite",
+    "MICRO_SPEECH_MODEL": "micro_speech_quantized.tflite",
+}
 LABELS = ("silence", "unknown", "yes", "no")
 MODEL_FRAMES = 49  # 1 s of 20 ms hops
 
@@ -43,6 +47,39 @@ _STAGE_TENSORS = {
     "log": "signal_filter_bank_log",
     "int8": "PartitionedCall:0",
 }
+
+
+def tflm_dir() -> Path:
+    """The folder holding TFLM's ``.tflite`` files: ``tflm/`` in :func:`course_utils.data.data_dir`.
+
+    Taught in notebooks/08_tinyml.ipynb.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return data_dir() / "tflm"
+
+
+def __getattr__(name: str) -> Path:
+    # PREPROCESSOR_INT8, PREPROCESSOR_FLOAT, MICRO_SPEECH_MODEL: resolved on use, so that a missing data folder
+    # is reported where a model is needed (with data_dir()'s advice) and not when the package is imported.
+    if name in MODEL_FILES:
+        return _default_model(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _default_model(key: str) -> Path:
+    return tflm_dir() / MODEL_FILES[key]
+
+
+def _model_path(path, key: str) -> Path:
+    return _default_model(key) if path is None else Path(path)
+
+
+def _read_model(path: Path):
+    # The flatbuffer object tree of a .tflite file (tensors, buffers, operators), as the tflite-micro package parses it.
+    return _runtime().convert_bytearray_to_object(bytearray(Path(path).read_bytes()))
 
 
 def _runtime():
@@ -106,7 +143,7 @@ class TflmFrontend:
 
     def __init__(self, output: str = "int8", *, preserve_tensors: bool = False):
         self.output = require_choice("output", output, ("int8", "float"))
-        path = PREPROCESSOR_INT8 if output == "int8" else PREPROCESSOR_FLOAT
+        path = _default_model("PREPROCESSOR_INT8" if output == "int8" else "PREPROCESSOR_FLOAT")
         self.interpreter = load_interpreter(path, preserve_tensors=preserve_tensors)
         self._tensor_index = _tensor_indices(path) if preserve_tensors else None
 
@@ -125,9 +162,7 @@ class TflmFrontend:
         -------
         numpy.ndarray, shape (40,)
         """
-        frame = require_int16_audio(frame, name="frame")
-        if frame.size != WINDOW_SIZE:
-            raise ParameterError(f"frame must hold exactly {WINDOW_SIZE} samples, got {frame.size}")
+        frame = require_frame(frame)
         self.interpreter.set_input(frame.reshape(1, WINDOW_SIZE), 0)
         self.interpreter.invoke()
         return self.interpreter.get_output(0).copy()
@@ -182,7 +217,7 @@ class TflmFrontend:
 
 
 def _tensor_indices(path: Path) -> dict[str, int]:
-    model = _runtime().convert_bytearray_to_object(bytearray(Path(path).read_bytes()))
+    model = _read_model(path)
     by_name = {tensor.name.decode(): i for i, tensor in enumerate(model.subgraphs[0].tensors)}
     return {stage: by_name[name] for stage, name in _STAGE_TENSORS.items() if name in by_name}
 
@@ -206,22 +241,22 @@ def tflm_features(y, sr: int = 16000, *, output: str = "int8") -> np.ndarray:
     return TflmFrontend(output).features(y, sr)
 
 
-def model_constants(path=PREPROCESSOR_INT8) -> dict[str, np.ndarray]:
+def model_constants(path=None) -> dict[str, np.ndarray]:
     """The constant tensors stored in a ``.tflite`` graph (window, filterbank tables, PCAN gain table, ...).
 
     Taught in notebooks/08_tinyml.ipynb.
 
     Parameters
     ----------
-    path : str or pathlib.Path
+    path : str or pathlib.Path, optional
+        Model file; defaults to :data:`PREPROCESSOR_INT8`.
 
     Returns
     -------
     dict of str to numpy.ndarray
         Keyed by tensor name.
     """
-    runtime = _runtime()
-    model = runtime.convert_bytearray_to_object(bytearray(Path(path).read_bytes()))
+    model = _read_model(_model_path(path, "PREPROCESSOR_INT8"))
     dtypes = {2: np.int32, 7: np.int16, 9: np.int8}
     constants = {}
     for tensor in model.subgraphs[0].tensors:
@@ -231,14 +266,15 @@ def model_constants(path=PREPROCESSOR_INT8) -> dict[str, np.ndarray]:
     return constants
 
 
-def operator_options(path=PREPROCESSOR_INT8) -> dict[str, dict]:
+def operator_options(path=None) -> dict[str, dict]:
     """Parameters of each custom (signal) operator in a ``.tflite`` graph, decoded from their flexbuffers.
 
     Taught in notebooks/08_tinyml.ipynb.
 
     Parameters
     ----------
-    path : str or pathlib.Path
+    path : str or pathlib.Path, optional
+        Model file; defaults to :data:`PREPROCESSOR_INT8`.
 
     Returns
     -------
@@ -247,7 +283,7 @@ def operator_options(path=PREPROCESSOR_INT8) -> dict[str, dict]:
     """
     from flatbuffers import flexbuffers
 
-    model = _runtime().convert_bytearray_to_object(bytearray(Path(path).read_bytes()))
+    model = _read_model(_model_path(path, "PREPROCESSOR_INT8"))
     options = {}
     for operator in model.subgraphs[0].operators:
         code = model.operatorCodes[operator.opcodeIndex].customCode
@@ -263,16 +299,21 @@ class MicroSpeechModel:
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        Model file (default ``data/tflm/micro_speech_quantized.tflite``).
+    path : str or pathlib.Path, optional
+        Model file (default :data:`MICRO_SPEECH_MODEL`, ``data/tflm/micro_speech_quantized.tflite``).
+
+    Attributes
+    ----------
+    input_quantization, output_quantization : tuple of (float, int)
+        ``(scale, zero_point)`` of the int8 input and output tensors, read from the model file:
+        ``real value = scale * (q - zero_point)``.
     """
 
-    def __init__(self, path=MICRO_SPEECH_MODEL):
-        self.path = Path(path)
+    def __init__(self, path=None):
+        self.path = _model_path(path, "MICRO_SPEECH_MODEL")
         self.interpreter = load_interpreter(self.path)
-        details = self.interpreter.get_output_details(0)["quantization_parameters"]
-        self._output_scale = float(details["scales"][0])
-        self._output_zero = int(details["zero_points"][0])
+        self.input_quantization = _quantization(self.interpreter.get_input_details(0))
+        self.output_quantization = _quantization(self.interpreter.get_output_details(0))
 
     def scores(self, features) -> np.ndarray:
         """Raw int8 output scores, one per label in :data:`LABELS`.
@@ -285,14 +326,7 @@ class MicroSpeechModel:
         -------
         numpy.ndarray of int8, shape (4,)
         """
-        features = np.asarray(features)
-        if features.dtype != np.int8:
-            raise TypeError(f"features must be int8 (the frontend's output), got dtype {features.dtype}")
-        if features.shape != (MODEL_FRAMES, NUM_CHANNELS):
-            raise ParameterError(
-                f"features must have shape ({MODEL_FRAMES}, {NUM_CHANNELS}) (1 s of 20 ms frames), "
-                f"got {features.shape}"
-            )
+        features = require_int8_features(features, shape=(MODEL_FRAMES, NUM_CHANNELS))
         self.interpreter.set_input(features.reshape(1, -1), 0)
         self.interpreter.invoke()
         return self.interpreter.get_output(0).reshape(-1).copy()
@@ -308,8 +342,8 @@ class MicroSpeechModel:
         -------
         dict of str to float
         """
-        scores = self.scores(features).astype(np.float64)
-        probabilities = (scores - self._output_zero) * self._output_scale
+        scale, zero_point = self.output_quantization
+        probabilities = (self.scores(features).astype(np.float64) - zero_point) * scale
         return dict(zip(LABELS, probabilities.tolist(), strict=True))
 
     def predict(self, features) -> str:
@@ -326,7 +360,12 @@ class MicroSpeechModel:
         return LABELS[int(np.argmax(self.scores(features)))]
 
 
-def arena_bytes(path=MICRO_SPEECH_MODEL) -> dict[str, int]:
+def _quantization(details: dict) -> tuple[float, int]:
+    parameters = details["quantization_parameters"]
+    return float(parameters["scales"][0]), int(parameters["zero_points"][0])
+
+
+def arena_bytes(path=None) -> dict[str, int]:
     """Tensor-arena memory the interpreter actually used for a model, as its recording allocator reports it.
 
     The model is run once on zeros, then ``print_allocations`` (which writes to the C stderr) is captured.
@@ -335,15 +374,15 @@ def arena_bytes(path=MICRO_SPEECH_MODEL) -> dict[str, int]:
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        Model file.
+    path : str or pathlib.Path, optional
+        Model file; defaults to :data:`MICRO_SPEECH_MODEL`.
 
     Returns
     -------
     dict with keys ``total``, ``head``, ``tail`` (bytes)
         ``head`` holds the tensors reused from layer to layer, ``tail`` the persistent allocations.
     """
-    interpreter = load_interpreter(path)
+    interpreter = load_interpreter(_model_path(path, "MICRO_SPEECH_MODEL"))
     details = interpreter.get_input_details(0)
     interpreter.set_input(np.zeros(details["shape"], dtype=details["dtype"]), 0)
     interpreter.invoke()

@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..validate import require_int
 from .pipeline import process_frames
-from .inputs import require_frontend_sr, require_int16_audio
+from .inputs import require_frame, require_frontend_sr, require_int16_audio
 from .tables import NUM_CHANNELS, SAMPLE_RATE, WINDOW_SIZE, WINDOW_STEP
 
 
@@ -59,12 +59,7 @@ class StreamingFrontend:
         -------
         numpy.ndarray of int8, shape (40,)
         """
-        frame = require_int16_audio(frame, name="frame")
-        if frame.size != WINDOW_SIZE:
-            raise ParameterError(
-                f"frame must hold exactly {WINDOW_SIZE} samples (30 ms at 16 kHz), got {frame.size}; "
-                f"use push() for chunks of other sizes"
-            )
+        frame = require_frame(frame)
         stages = process_frames(frame[None, :], self._noise)
         self._noise = stages["noise_estimate"][-1]
         self.frames_emitted += 1
