@@ -88,5 +88,6 @@ def test_header_refuses_to_drop_the_alignment_silently(tmp_path, features):
     compile_c99 = [COMPILER, "-std=c99", "-U__GNUC__", "-c", "-o", str(tmp_path / "use.o"), str(source)]
     failed = subprocess.run(compile_c99, capture_output=True, text=True)
     assert failed.returncode != 0 and "define COURSE_ALIGN16" in failed.stderr
-    given = subprocess.run([*compile_c99, "-DCOURSE_ALIGN16=__attribute__((aligned(16)))"], capture_output=True, text=True)
+    aligned = "-DCOURSE_ALIGN16=__attribute__((aligned(16)))"
+    given = subprocess.run([*compile_c99, aligned], capture_output=True, text=True)
     assert given.returncode == 0, given.stderr

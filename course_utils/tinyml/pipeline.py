@@ -187,9 +187,11 @@ def fft_auto_scale(frames) -> tuple[np.ndarray, np.ndarray]:
     what follows: ``[-32768, 5, 1]`` gets shift 12, and the -32768 wraps to 0 (-32768 * 4096 keeps no low bits).
     A peak left at 0 or below gives shift 0. The deployed frontend computes this, so the course reproduces it.
     (The older C microfrontend that made the training features differs again: its ``|x|`` of -32768 wraps and
-    never wins, so it takes the peak of the other samples.) After the Hann window (peak 4096 in Q12) only the 4 samples at the
-    middle of a frame can still be -32768, so clipped audio rarely meets it; when it does, one frame's spectrum
-    changes and, through the noise estimate, the frames after it.
+    never wins, so it takes the peak of the other samples.)
+
+    After the Hann window (peak 4096 in Q12) only the 4 samples in the middle of a frame can still be -32768, so
+    clipped audio rarely meets this; when it does, one frame's spectrum changes and, through the noise estimate,
+    the frames after it.
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -205,7 +207,8 @@ def fft_auto_scale(frames) -> tuple[np.ndarray, np.ndarray]:
     """
     frames = np.asarray(frames, dtype=np.int16)
     peak = max_abs16(frames).astype(np.int64)
-    # MostSignificantBit32 of 0, or of a negative peak sign-extended to uint32, is 32: 16 - 32 - 1 < 0, no shift.
+    # MostSignificantBit32 of 0 (GCC/Clang builds: Arm, the Python package), or of a negative peak sign-extended
+    # to uint32, is 32: 16 - 32 - 1 < 0, so no shift.
     bits = most_significant_bit(np.maximum(peak, 0))
     shift = np.where(peak > 0, np.maximum(15 - bits, 0), 0)
     scaled = (frames.astype(np.int32) << shift[..., None]).astype(np.int16)
