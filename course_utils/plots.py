@@ -83,7 +83,7 @@ def spectrum(freqs, magnitude, *, ax=None, db: bool = False, label: str | None =
     freqs = np.asarray(freqs)
     magnitude = np.asarray(magnitude)
     if freqs.shape != magnitude.shape or freqs.ndim != 1:
-        raise ValueError(f"freqs and magnitude must be 1-D of equal length, got {freqs.shape} and {magnitude.shape}")
+        raise ParameterError(f"freqs and magnitude must be 1-D of equal length, got {freqs.shape} and {magnitude.shape}")
     ax = _axes(ax)
     (line,) = ax.plot(freqs, magnitude, label=label, **line_kwargs)
     ax.set(xlabel="frequency (Hz)", ylabel="magnitude (dB)" if db else "magnitude", xlim=(freqs[0], freqs[-1]))

@@ -51,6 +51,6 @@ def test_spectrum_and_spectrogram_return_their_artists():
     assert a.get_ylabel() == "magnitude (dB)" and list(line.get_ydata()) == [1.0, 2.0]
     mesh = plots.spectrogram(np.zeros((5, 4)), sr=8000, hop_length=2, ax=b)
     assert mesh.get_array().size == 20
-    with pytest.raises(ValueError, match="freqs and magnitude must be 1-D of equal length"):
+    with pytest.raises(ParameterError, match="freqs and magnitude must be 1-D of equal length"):
         plots.spectrum([1, 2, 3], [1, 2], ax=a)
     plt.close(fig)

@@ -343,7 +343,7 @@ def test_decibels_reference_floor_and_range(clip):
     ex.set(amin=1e-3, top_db=None)
     assert ex.readouts["silence_db"] == -30.0 and ex.readouts["min_db"] == -30.0
     assert "ref=1.0 amin=1e-03 top_db=off" in ex.summary()
-    with pytest.raises(ValueError, match="ref must be"):
+    with pytest.raises(ParameterError, match="ref must be"):
         DecibelExplorer(clip, SR, ref="loud")
 
 

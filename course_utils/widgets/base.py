@@ -30,6 +30,7 @@ import io
 import numbers
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -45,18 +46,8 @@ FLOAT_DIGITS = 6  # significant digits of floats in summary(); readouts that are
 # here presentation mode scales the figure's dpi instead, which enlarges figure and fonts together.
 EXPLORER_RC = {**PLOT_STYLE, **PLOT_SIZES, "figure.facecolor": "white", "savefig.facecolor": "white"}
 
-_PANEL_CSS = """<style>
-.cu-explorer .cu-readouts table { border-collapse: collapse; }
-.cu-explorer .cu-readouts td { padding: 1px 1.2em 1px 0; vertical-align: top; }
-.cu-explorer.cu-presentation .widget-label,
-.cu-explorer.cu-presentation .widget-readout,
-.cu-explorer.cu-presentation .widget-inline-hbox label,
-.cu-explorer.cu-presentation select,
-.cu-explorer.cu-presentation button,
-.cu-explorer.cu-presentation .cu-readouts,
-.cu-explorer.cu-presentation .cu-message,
-.cu-explorer.cu-presentation .cu-title { font-size: 150%; line-height: 1.35; }
-</style>"""
+# The panel's stylesheet ships as a file (package data); ipywidgets has no CSS trait, so it rides in the title HTML.
+_PANEL_CSS = f"<style>{(Path(__file__).parent / 'static' / 'panel.css').read_text()}</style>"
 
 
 def _format_value(value) -> str:

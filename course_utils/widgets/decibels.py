@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..validate import require_audio, require_int, require_number, require_sr
 from .base import Explorer, Frame
 from .raster import ImagePanel, fft_bin_index
@@ -66,7 +67,7 @@ class DecibelExplorer(Explorer):
         named = dict(zip(("max", "median"), (np.max, np.median)))
         if isinstance(ref, str):
             if ref not in named:
-                raise ValueError(f"ref must be 'max', 'median', a function or a positive number; got {ref!r}")
+                raise ParameterError(f"ref must be 'max', 'median', a function or a positive number; got {ref!r}")
             ref = named[ref]
         elif not callable(ref):
             ref = require_number("ref", ref, above=0)
