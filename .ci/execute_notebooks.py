@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
@@ -41,19 +42,64 @@ def problems_in(notebook) -> list[str]:
 
 
 CELL_TIMEOUT_S = 120  # the slowest cell (Griffin-Lim on 14 s of audio) takes about 10 s
+RECHECK_S = 1.0
+
+
+def recheck_while_waiting(channel, *, every_s: float = RECHECK_S, on_lost=lambda: None) -> None:
+    """Make ``channel.get_msg(timeout)`` look for a message every ``every_s`` s, keeping the total timeout.
+
+    nbclient answers each output that an ``interact`` cell's Output widget captures with a comm_msg on the shell
+    channel, and jupyter_client sends it through a plain shadow of the asyncio socket. If the kernel's execute_reply
+    reaches the socket during that send, the send consumes the edge-triggered wake-up, and the pending poll only sees
+    the reply when its timeout runs out (jupyter/nbclient#312): the cell seemed to wait out the whole cell timeout.
+    A wait that ends when a re-check runs out, yet finds a message, is such a lost wake-up: ``on_lost`` is called.
+    """
+    get_msg = channel.get_msg
+
+    async def get_msg_rechecking(timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = every_s if deadline is None else min(every_s, deadline - time.monotonic())
+            if wait <= 0:
+                raise Empty
+            start = time.monotonic()
+            try:
+                message = await get_msg(timeout=wait)
+            except Empty:
+                continue
+            if time.monotonic() - start >= wait - 1e-3:
+                on_lost()
+            return message
+
+    channel.get_msg = get_msg_rechecking
+
+
+class _Client(NotebookClient):
+    """Notes the cells whose execute_reply arrived without waking the client (see :func:`recheck_while_waiting`)."""
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        self.lost_wake_ups, self.cell_index = [], None
+        recheck_while_waiting(kc.shell_channel, on_lost=lambda: self.lost_wake_ups.append(self.cell_index))
+        return kc
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        self.cell_index = cell_index
+        return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
 
 def execute(path: Path):
+    """Execute one notebook; return it and the indices of the cells whose reply had to be found by a re-check."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3", allow_errors=True,
-                            record_timing=False,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = _Client(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3", allow_errors=True,
+                     record_timing=False,
+                     resources={"metadata": {"path": str(NOTEBOOKS)}})
     client.execute()
     # Dropped after execution: nbclient's Output-widget hook fails when told not to record widget state.
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # timestamps from earlier runs would churn every diff
-    return notebook
+    return notebook, client.lost_wake_ups
 
 
 def main(argv=None) -> int:
@@ -68,15 +114,14 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         for path in lessons:
             start = time.perf_counter()
-            notebook = execute(path)
+            notebook, lost_wake_ups = execute(path)
             nbformat.write(notebook, path if args.in_place else Path(scratch) / path.name)
             found = problems_in(notebook)
             seconds = time.perf_counter() - start
             print(f"{path.name}: {'ok' if not found else f'{len(found)} problem(s)'} ({seconds:.0f} s)")
-            if seconds >= CELL_TIMEOUT_S:
-                # Seen with ipykernel 6.17.1 on Python 3.13: an interact cell's outputs are complete and later cells
-                # run, but nbclient waits out the timeout for the cell to report idle.
-                print(f"    note: at least one cell waited the full {CELL_TIMEOUT_S} s timeout before continuing")
+            if lost_wake_ups:
+                print(f"    note: cell(s) {', '.join(map(str, lost_wake_ups))}: the kernel's reply arrived without "
+                      f"waking nbclient (jupyter/nbclient#312); found by the {RECHECK_S:.0f} s re-check")
             for line in found:
                 print(f"    {line}")
             failures += bool(found)
