@@ -108,9 +108,16 @@ q15_multiply = Exercise(
 
 def _reference_auto_scale_shift():
     def auto_scale_shift(frame):
-        peak = int(np.max(np.abs(frame.astype(np.int32))))  # int32: |-32768| does not fit in int16
-        if peak == 0:
-            return 0  # a silent frame: nothing to scale
+        # TFLM's MaxAbs16, as the device runs it: a running maximum kept in int16.
+        peak = 0
+        for value in frame.tolist():
+            if value > peak:
+                peak = value
+            elif -value > peak:
+                # -(-32768) = 32768 does not fit in int16: C stores -32768, and the maximum found so far is lost.
+                peak = -value if value != -32768 else -32768
+        if peak <= 0:
+            return 0  # a silent frame, or a running maximum left at or below 0 after a -32768: no shift
         return max(15 - peak.bit_length(), 0)  # peak < 2**bit_length, and 2**15 must not be reached
 
     return auto_scale_shift
@@ -133,6 +140,7 @@ def _shift_cases() -> list[tuple[str, np.ndarray]]:
         ("peak 32767", _frame_with([32767])),
         ("negative peak -900 (the largest positive sample is 500)", _frame_with([500, -900, 10])),
         ("sample -32768 next to small ones", _frame_with([-32768, 100, -100])),
+        ("3000, then -32768 next to small ones", _frame_with([3000, 0, -32768, 100, -100])),
         ("noise, standard deviation 300", noise),
     ]
 
@@ -159,10 +167,18 @@ def _check_auto_scale_shift(answer) -> Feedback:
             return wrong(f"{said} A shift is a whole number of bits.")
         if got < 0:
             return wrong(f"{said} A shift is never negative: a frame already at full scale gets 0.")
+        if int(frame.min()) == INT16_MIN:
+            if got == 0:
+                return wrong(f"{said} 0 is what the true peak (32768) allows, and what a correct peak finder gives. "
+                             "The device computes more: TFLM's MaxAbs16 keeps its running maximum in int16, "
+                             "-(-32768) = 32768 does not fit and is stored as -32768, so the next sample takes over. "
+                             "Replay its loop.")
+            if got == max(15 - int(np.abs(frame).max()).bit_length(), 0):
+                return wrong(f"{said} np.abs on int16 leaves -32768 negative, so you kept the largest sample seen "
+                             "anywhere; TFLM's loop forgets everything before the -32768.")
+            return wrong(f"{said} Replay the device's loop sample by sample: after -32768 the running maximum is "
+                         "-32768, and any larger sample replaces it.")
         if peak * 2.0**got > INT16_MAX:
-            if int(frame.min()) == INT16_MIN and peak == 32768:
-                return wrong(f"{said} np.abs of an int16 -32768 is still -32768 (+32768 does not fit), so the peak "
-                             "was missed. Widen first: np.abs(frame.astype(np.int32)).")
             if peak & (peak - 1) == 0:
                 return wrong(f"{said} {peak} × 2**{got:g} = {peak * 2**int(got)} overflows int16 (max 32767). A peak "
                              "that is a power of two needs one bit more than log2 suggests: use 15 − bit_length.")
@@ -175,14 +191,15 @@ def _check_auto_scale_shift(answer) -> Feedback:
             return wrong(f"{said} The shifted peak {peak} × 2**{got:g} no longer fits in int16.")
         return wrong(f"{said} The frame could be shifted further: {peak} × 2**{expected} = {peak * 2**expected} "
                      "still fits in int16. Each unused bit is lost precision.")
-    return correct("Largest shift that keeps every sample in int16 — including peaks of 16384 and -32768.")
+    return correct("The device's shift: the largest that keeps every sample in int16 — and TFLM's quirk after -32768.")
 
 
 auto_scale_shift = Exercise(
     name="auto_scale_shift",
     checker=_check_auto_scale_shift,
-    hint_text="Take the peak magnitude in int32 (np.abs(frame.astype(np.int32)).max()). A peak with n bits "
-    "(int(peak).bit_length()) can be shifted left by 15 − n bits; never less than 0; 0 for a silent frame.",
+    hint_text="Replay the device's loop in Python ints: start at 0; a sample above the maximum replaces it; "
+    "otherwise a sample whose negation is above it replaces it with the negation, except that -(-32768) is stored "
+    "as -32768 (int16). Then 0 if peak <= 0, else max(15 - peak.bit_length(), 0).",
     reference=_reference_auto_scale_shift,
 )
 
