@@ -27,7 +27,7 @@ def warm_up() -> float:
     mfcc = librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc=13)
     librosa.feature.delta(mfcc)
     librosa.pcen(mel * (2**31), sr=sr, hop_length=128)
-    librosa.griffinlim(S, n_iter=2, hop_length=128, random_state=0)
+    librosa.griffinlim(S, n_iter=2, hop_length=128)
     librosa.feature.inverse.mel_to_stft(mel, sr=sr, n_fft=512)
     librosa.resample(y, orig_sr=sr, target_sr=8000)
     librosa.cqt(y, sr=sr, hop_length=512, n_bins=24)

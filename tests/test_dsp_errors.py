@@ -252,8 +252,10 @@ def test_griffin_lim_needs_a_magnitude_spectrogram():
         dsp.griffin_lim(np.abs(D), momentum=-0.5)
     with pytest.raises(ParameterError, match="init must be one of"):
         dsp.griffin_lim(np.abs(D), init="zeros")
-    with pytest.raises(TypeError, match="random_state"):
-        dsp.griffin_lim(np.abs(D), random_state="seed")
+    with pytest.raises(TypeError, match="rng must be None, an int seed or a NumPy random generator"):
+        dsp.griffin_lim(np.abs(D), rng="seed")
+    with pytest.raises(ParameterError, match="rng must be a seed >= 0"):
+        dsp.griffin_lim(np.abs(D), rng=-1)
 
 
 def test_griffin_lim_warns_for_momentum_above_one():

@@ -10,14 +10,14 @@ agree to a relative error of 1e-5 in float64. One module per topic:
   (notebooks/04_mel_scale.ipynb)
 - `decibels`: power_to_db, amplitude_to_db, db_to_power, db_to_amplitude (notebooks/05_decibels.ipynb)
 - `cepstrum`: dct_matrix, dct, idct, lifter_weights, mfcc, delta (notebooks/06_mfcc.ipynb)
-- `inversion`: griffin_lim, spectral_convergence, snr_db (notebooks/07_inversion.ipynb)
+- `inversion`: griffin_lim, mel_to_stft, spectral_convergence, snr_db (notebooks/07_inversion.ipynb)
 """
 
 from .cepstrum import dct, dct_matrix, delta, idct, lifter_weights, mfcc
 from .decibels import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
 from .fourier import dft, dft_matrix, rfft
 from .framing import frame, get_window, pad_center
-from .inversion import griffin_lim, snr_db, spectral_convergence
+from .inversion import griffin_lim, mel_to_stft, snr_db, spectral_convergence
 from .mel import (
     PERCEPTUAL_MEL_SOURCE,
     PERCEPTUAL_MEL_TABLE,
@@ -53,6 +53,7 @@ __all__ = [
     "mel_filterbank",
     "mel_frequencies",
     "mel_to_hz",
+    "mel_to_stft",
     "melspectrogram",
     "mfcc",
     "pad_center",

@@ -1,4 +1,4 @@
-"""Getting audio back from a magnitude spectrogram (Griffin-Lim) and measuring how well it worked.
+"""Getting audio back from a magnitude or mel spectrogram (Griffin-Lim, NNLS) and measuring how well it worked.
 
 Taught in notebooks/07_inversion.ipynb.
 """
@@ -9,24 +9,25 @@ import numbers
 import warnings
 
 import numpy as np
+import scipy.optimize
 
 from ..errors import ParameterError
 from ..validate import require_audio, require_choice, require_int, require_number
 from ._checks import check_frame_lengths, require_array
+from .mel import mel_filterbank
 from .spectrogram import istft, stft
 
 
-def _random_generator(random_state):
-    if random_state is None:
+def _random_generator(rng):
+    if rng is None:
         return np.random.default_rng()
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        # librosa seeds the legacy RandomState from an int; doing the same reproduces its phases exactly.
-        return np.random.RandomState(seed=int(random_state))
-    if isinstance(random_state, (np.random.RandomState, np.random.Generator)):
-        return random_state
-    raise TypeError(
-        f"random_state must be None, an int seed or a NumPy random generator; got {type(random_state).__name__}"
-    )
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ParameterError(f"rng must be a seed >= 0, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be None, an int seed or a NumPy random generator; got {type(rng).__name__}")
 
 
 def griffin_lim(
@@ -41,7 +42,7 @@ def griffin_lim(
     length=None,
     momentum=0.99,
     init="random",
-    random_state=0,
+    rng=0,
     return_convergence=False,
 ):
     """Estimate a signal whose STFT magnitude is ``S`` by alternating projections (like ``librosa.griffinlim``).
@@ -65,9 +66,13 @@ def griffin_lim(
         Fast Griffin-Lim momentum; values above 1 can diverge and warn.
     init : {"random", None}
         Initial phase: uniformly random, or all zero (None).
-    random_state : int, np.random.Generator, np.random.RandomState or None
-        Seed for the random initial phase. An int seeds ``np.random.RandomState`` as librosa does, so the same
-        seed gives librosa's result.
+    rng : int >= 0, np.random.Generator, np.random.RandomState or None
+        Where the random initial phase comes from (librosa 1.x's name for it). An int seeds
+        ``np.random.default_rng(rng)``, as librosa 1.x does; a Generator or RandomState is used as given (and
+        advanced); None draws from a fresh, unseeded generator. Unlike librosa (default None), the default is
+        seed 0, so repeated calls agree. librosa 0.11 calls this parameter ``random_state`` and seeds the legacy
+        ``np.random.RandomState(seed)`` from an int, so there the same int gives a different phase; passing the
+        same generator object gives librosa's result on both versions.
     return_convergence : bool
         Also return the spectral convergence of every iteration.
 
@@ -90,11 +95,11 @@ def griffin_lim(
     if momentum > 1:
         warnings.warn(f"Griffin-Lim with momentum={momentum} > 1 can be unstable", UserWarning, stacklevel=2)
     require_choice("init", init, ("random", None))
-    rng = _random_generator(random_state)
+    generator = _random_generator(rng)
     frame_settings = dict(hop_length=hop_length, win_length=win_length, n_fft=n_fft, window=window, center=center)
 
     if init == "random":
-        angles = np.exp(2j * np.pi * rng.random(size=S.shape))
+        angles = np.exp(2j * np.pi * generator.random(size=S.shape))
     else:
         angles = np.ones(S.shape, dtype=np.complex128)
     estimate = S * angles
@@ -109,6 +114,57 @@ def griffin_lim(
         previous = rebuilt
     y = istft(estimate, length=length, **frame_settings)
     return (y, convergence) if return_convergence else y
+
+
+# Weight of the energy term, relative to the filterbank's largest singular value squared: small enough that the
+# mel bands are still fitted to about 1e-8, large enough to make the solution unique and the problem well posed.
+_RIDGE = 1e-8
+
+
+def mel_to_stft(M, *, sr, n_fft=2048, power=2.0, fmin=0.0, fmax=None, htk=False, norm="slaney"):
+    """Estimate an STFT magnitude from a mel spectrogram: per frame, the least-energy non-negative spectrum that fits.
+
+    Taught in notebooks/07_inversion.ipynb.
+
+    A frame of ``M`` is ``m = W p`` for a filterbank ``W`` (n_mels × bins) and a spectrum ``p = |D|**power``:
+    fewer equations than unknowns, so many non-negative spectra fit. Each frame solves, with
+    ``scipy.optimize.nnls``, ::
+
+        minimise  ||W p - m||² + ε ||W||₂² ||p||²   over p >= 0,   ε = 1e-8,
+
+    whose tiny energy term picks one answer: (almost exactly) the non-negative spectrum of least energy that fits
+    the bands, the constrained counterpart of the pseudo-inverse. The problem and scipy's solver (whose
+    tolerances are relative) both scale with the input, so the same sound recorded 20 dB louder gives the same
+    estimate, 20 dB louder. ``librosa.feature.inverse.mel_to_stft`` fits the same bands by L-BFGS-B from the clipped
+    pseudo-inverse, with absolute stopping tolerances, so where it stops depends on the input's level.
+
+    Parameters
+    ----------
+    M : np.ndarray, shape (n_mels, n_frames), non-negative
+        Mel spectrogram, e.g. ``melspectrogram(y=y, sr=sr, n_fft=n_fft, power=power)``.
+    sr : int > 0
+        Sample rate in Hz.
+    n_fft, fmin, fmax, htk, norm
+        The filterbank settings the mel spectrogram was made with, as in `mel_filterbank`.
+    power : float > 0
+        The exponent the mel spectrogram was made with: 2 for power, 1 for magnitude.
+
+    Returns
+    -------
+    S : np.ndarray, shape (1 + n_fft // 2, n_frames), float64, non-negative
+        Estimated magnitude spectrogram; a frame of zeros stays zero.
+    """
+    M = require_array("M", M, ndim=2)
+    if np.any(M < 0):
+        raise ParameterError("M must be a mel spectrogram (non-negative), e.g. melspectrogram(y=y, sr=sr)")
+    power = require_number("power", power, above=0)
+    weights = mel_filterbank(sr, n_fft=n_fft, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    n_bins = weights.shape[1]
+    # Rows sqrt(ε)·||W||·I under W add the energy term to the squared error that nnls minimises.
+    stacked = np.vstack([weights, np.sqrt(_RIDGE) * np.linalg.norm(weights, 2) * np.eye(n_bins)])
+    no_energy = np.zeros(n_bins)
+    spectrum = np.column_stack([scipy.optimize.nnls(stacked, np.concatenate([bands, no_energy]))[0] for bands in M.T])
+    return spectrum ** (1 / power)
 
 
 def spectral_convergence(S_ref, S_est):

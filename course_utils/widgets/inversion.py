@@ -103,7 +103,7 @@ class GriffinLimExplorer(Explorer):
         if key not in self._cache:
             (rebuilt, convergence), warning = quiet_call(
                 dsp.griffin_lim, self.magnitude, n_iter=n_iter, hop_length=self.hop_length, n_fft=self.n_fft,
-                momentum=momentum, init=init, random_state=0, length=len(self.y), return_convergence=True,
+                momentum=momentum, init=init, rng=0, length=len(self.y), return_convergence=True,
             )
             estimate = np.abs(dsp.stft(rebuilt, n_fft=self.n_fft, hop_length=self.hop_length))
             self._cache = {key: (rebuilt, convergence, estimate, warning)}  # one entry: memory stays bounded
