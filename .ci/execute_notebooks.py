@@ -52,9 +52,16 @@ def recheck_while_waiting(channel, *, every_s: float = RECHECK_S, on_lost=lambda
     channel, and jupyter_client sends it through a plain shadow of the asyncio socket. If the kernel's execute_reply
     reaches the socket during that send, the send consumes the edge-triggered wake-up, and the pending poll only sees
     the reply when its timeout runs out (jupyter/nbclient#312): the cell seemed to wait out the whole cell timeout.
-    A wait that ends when a re-check runs out, yet finds a message, is such a lost wake-up: ``on_lost`` is called.
+    A re-check that runs out after a send on the channel, yet finds a message, is such a lost wake-up: ``on_lost`` is
+    called. (Without a send, a message found as a re-check ran out merely arrived while this process was busy.)
     """
-    get_msg = channel.get_msg
+    get_msg, send = channel.get_msg, channel.send
+    sends = 0
+
+    def send_counting(*args, **kwargs):
+        nonlocal sends
+        sends += 1
+        return send(*args, **kwargs)
 
     async def get_msg_rechecking(timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -62,16 +69,16 @@ def recheck_while_waiting(channel, *, every_s: float = RECHECK_S, on_lost=lambda
             wait = every_s if deadline is None else min(every_s, deadline - time.monotonic())
             if wait <= 0:
                 raise Empty
-            start = time.monotonic()
+            start, sends_before = time.monotonic(), sends
             try:
                 message = await get_msg(timeout=wait)
             except Empty:
                 continue
-            if time.monotonic() - start >= wait - 1e-3:
+            if time.monotonic() - start >= wait - 1e-3 and sends > sends_before:
                 on_lost()
             return message
 
-    channel.get_msg = get_msg_rechecking
+    channel.get_msg, channel.send = get_msg_rechecking, send_counting
 
 
 class _Client(NotebookClient):

@@ -70,6 +70,32 @@ def test_the_recheck_finds_that_reply_at_the_next_recheck_and_reports_it():
     assert lost == [1]
 
 
+def test_a_reply_that_woke_the_client_late_is_not_reported_as_lost():
+    async def reply_while_busy():
+        kernel = zmq.Context().socket(zmq.ROUTER)
+        client = zmq.asyncio.Context().socket(zmq.DEALER)
+        try:
+            port = kernel.bind_to_random_port("tcp://127.0.0.1")
+            client.connect(f"tcp://127.0.0.1:{port}")
+            session = Session(key=b"")
+            channel = AsyncKernelClient().shell_channel_class(client, session)
+            lost = []
+            execute_notebooks.recheck_while_waiting(channel, every_s=0.3, on_lost=lambda: lost.append(1))
+            channel.send(session.msg("execute_request"))
+            ident, *frames = kernel.recv_multipart()
+            waiting = asyncio.ensure_future(channel.get_msg(timeout=30))
+            await asyncio.sleep(0.05)
+            kernel.send_multipart([ident, *frames])
+            time.sleep(0.5)  # busy past the re-check's end: its wake-up and its timeout come due together
+            await waiting
+            return lost
+        finally:
+            client.close(linger=0)
+            kernel.close(linger=0)
+
+    assert asyncio.run(reply_while_busy()) == []
+
+
 def test_a_real_hang_still_times_out_after_the_whole_timeout():
     async def wait_for_nothing():
         client = zmq.asyncio.Context().socket(zmq.DEALER)
