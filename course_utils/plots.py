@@ -36,10 +36,7 @@ def show(fig=None, *, alt: str):
     alt : str
         The alternative text: a non-empty sentence.
 
-    Returns
-    -------
-    str
-        ``alt``, as displayed.
+    Returns nothing, so that a cell ending with it shows only the figure.
     """
     import io
 
@@ -54,7 +51,6 @@ def show(fig=None, *, alt: str):
     plt.close(fig)
     display({"image/png": png.getvalue(), "text/plain": f"<Figure: {alt}>"}, raw=True,
             metadata={"image/png": {"alt": alt}})
-    return alt
 
 
 def waveform(y, sr, *, ax=None, offset: float = 0.0, label: str | None = None, **line_kwargs):

@@ -17,7 +17,7 @@ def shown(monkeypatch):
 def test_show_displays_the_png_with_alt_text_and_closes_the_figure(shown):
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.plot([0, 1], [0, 1])
-    assert plots.show(fig, alt="A rising line from 0 to 1.") == "A rising line from 0 to 1."
+    assert plots.show(fig, alt="A rising line from 0 to 1.") is None
     (bundle,), options = shown[0]
     assert bundle["image/png"].startswith(b"\x89PNG")
     assert options["metadata"] == {"image/png": {"alt": "A rising line from 0 to 1."}} and options["raw"]
