@@ -1,6 +1,7 @@
 """environment.yml and pyproject.toml must list the same dependencies, with bounds that admit Colab's runtime and
 lower bounds that `make test-floor` tests (.ci/floor-constraints.txt)."""
 
+import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -13,14 +14,14 @@ CONDA_TO_PYPI = {"pysoundfile": "soundfile"}
 REPO = Path(__file__).resolve().parents[1]
 
 
-def pinned(path: Path) -> dict[str, str]:
-    """The ``name==version`` lines of a pip constraints file."""
-    found = {}
-    for line in path.read_text().splitlines():
-        match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s#;]+)", line)
-        if match:
-            found[match.group(1).lower()] = match.group(2)
-    return found
+def _ci_versions():
+    spec = importlib.util.spec_from_file_location("versions", REPO / ".ci" / "versions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pinned = _ci_versions().pins  # the ``name==version`` lines of a pip constraints file, read as CI reads them
 
 
 COLAB_RUNTIME = pinned(REPO / ".ci" / "colab-constraints.txt")
