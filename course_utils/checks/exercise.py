@@ -107,11 +107,11 @@ def exercise(*, reference: Callable[[], Any],
     """Declare an exercise whose answer is a value, or one checked by hand: ``@exercise(...)`` over its checker.
 
     The decorated function, named like the exercise and with the general hint as its docstring, is
-    ``check(got, expected) -> Feedback``: ``got`` is the
-    student's answer read by :func:`~course_utils.checks.as_answer` with the options in ``answer`` (default: a
-    number), or converted by ``answer`` itself when it is a function (e.g. :func:`~course_utils.checks.as_function`,
-    for a function checked by hand); ``expected`` is what ``reference()`` returns. It returns :func:`correct` or,
-    for each typical mistake, :func:`wrong` with its hint.
+    ``check(got, expected) -> Feedback``. ``got`` is the student's answer read by
+    :func:`~course_utils.checks.as_answer` with the options in ``answer`` (default: a number), or converted by
+    ``answer`` itself when it is a function (e.g. :func:`~course_utils.checks.as_function`, for a function checked
+    by hand); ``expected`` is what ``reference()`` returns. It returns :func:`correct` or, for each typical
+    mistake, :func:`wrong` with its hint.
     """
 
     def declare(check: Callable[[Any, Any], Feedback]) -> Exercise:
