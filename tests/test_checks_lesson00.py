@@ -67,6 +67,25 @@ def test_normalize_typical_mistakes_get_their_hint(student, hint):
     assert passed is False and hint in text, text
 
 
+def _shortens_silence(y, peak=0.9):
+    loudest = np.max(np.abs(y))
+    return np.zeros(3) if loudest == 0 else y * (peak / loudest)
+
+
+def _in_place_without_return(y, peak=0.9):
+    y *= peak / np.max(np.abs(y))
+
+
+def test_normalize_silence_must_come_back_unchanged_not_just_finite():
+    passed, text = feedback(lesson00.normalize, _shortens_silence)
+    assert passed is False and "expected (100,)" in text, text
+
+
+def test_a_function_changing_its_input_and_returning_none_is_told_so():
+    passed, text = feedback(lesson00.normalize, _in_place_without_return)
+    assert passed is False and "returned None and changed its input" in text, text
+
+
 def _trim_without_empty_case(y, threshold):
     loud = np.flatnonzero(np.abs(y) >= threshold)
     return y[loud[0] : loud[-1] + 1]

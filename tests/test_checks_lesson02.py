@@ -126,3 +126,14 @@ def test_third_harmonic_reference_is_stable_across_methods():
     freqs = np.fft.rfftfreq(n, 1 / sr)
     near = (freqs > 1250) & (freqs < 1400)
     assert abs(freqs[near][np.argmax(magnitude[near])] - lesson02.third_harmonic.reference()) < 1
+
+
+def test_bin_frequencies_feedback_names_the_bin_that_differs():
+    """np.fft.fftfreq labels the last bin −sr/2: the message shows that bin, not four values that all look right."""
+    passed, text = feedback(lesson02.bin_frequencies, lambda n, sr: np.fft.fftfreq(n, 1 / sr)[: n // 2 + 1])
+    assert passed is False and "bin 4 is at -4000 Hz; expected 4000 Hz" in text, text
+
+
+def test_frame_length_prints_enough_digits_to_show_the_shortfall():
+    """1223 samples put the tones 1.9996 bins apart, short of 2: "2.00 bins" would contradict the message."""
+    assert "1.9996 bins apart" in feedback(lesson02.frame_length, 1223)[1]

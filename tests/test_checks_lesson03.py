@@ -64,7 +64,7 @@ def test_stft_shape_without_center_parameter_is_reported():
      ((160, 1024), "Swapped"), ((512, 160), "too coarse"), ((800, 160), "not a power of two"),
      ((600, 160), "not a power of two"), ((2048, 160), "smaller power of two"), ((1024, 10), "not milliseconds"),
      ((1024, 160000), "0.010 s"), ((1024, 256), "default n_fft // 4"), ((1024, 320), "20 ms"),
-     ((0, 160), "positive"), ((1024, 160.5), "whole numbers"), ((1024,), "pair")],
+     ((0, 160), "positive"), ((1024, 160.5), "should be a whole number"), ((1024,), "pair")],
 )
 def test_stft_parameters_feedback(answer, hint):
     assert hint in feedback(lesson03.stft_parameters, answer)[1]

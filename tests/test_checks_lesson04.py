@@ -154,3 +154,16 @@ def test_mel_power_typical_mistakes(student, hint):
     with np.errstate(all="ignore"):
         passed, text = feedback(lesson04.mel_power, student)
     assert passed is False and hint in text
+
+
+def test_mel_to_hz_accepts_the_natural_log_form_of_the_htk_book():
+    """1127·ln(1 + f/700) is the HTK Book's and Kaldi's form of the same scale (1127 ≈ 2595 / ln 10)."""
+    assert feedback(lesson04.mel_to_hz_htk, lambda m: 700 * (np.exp(m / 1127) - 1))[0] is True
+
+
+def test_mel_to_hz_feedback_prints_two_numbers_that_differ():
+    import re
+
+    passed, text = feedback(lesson04.mel_to_hz_htk, lambda m: 700 * (10 ** (m / 2595) - 1) * (1 + 1.5e-4))
+    shown, expected = re.search(r"returned (\S+) Hz; expected (\S+) Hz", text).groups()
+    assert passed is False and shown != expected, text

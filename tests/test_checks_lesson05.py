@@ -136,3 +136,8 @@ def test_quietest_24_bit_feedback(answer, hint):
 def test_spectrogram_db_feedback(student, hint):
     _, text = feedback(lesson05.spectrogram_db, student)
     assert hint in text, text
+
+
+def test_spectrogram_db_wrong_shape_names_the_argument_D():
+    _, text = feedback(lesson05.spectrogram_db, lambda D: np.abs(D).T)
+    assert "expected (33, 20), the shape of D." in text, text

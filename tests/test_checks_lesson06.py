@@ -140,6 +140,16 @@ def test_deltas_typical_mistakes(student, hint):
     assert passed is False and hint in text, text
 
 
+def test_deltas_with_librosas_own_edges_is_not_told_about_zeros():
+    """librosa.feature.delta interpolates at the edges (mode='interp'); only a zero-padded answer hears "zeros"."""
+    import librosa
+
+    passed, text = feedback(lesson06.deltas, lambda c, N=2: librosa.feature.delta(c, width=2 * N + 1))
+    assert passed is False and "zeros" not in text and "mode='edge'" in text, text
+    nearest = feedback(lesson06.deltas, lambda c, N=2: librosa.feature.delta(c, width=2 * N + 1, mode="nearest"))
+    assert nearest[0] is True
+
+
 def _z(x, mean, std):
     return (x - mean) / std
 

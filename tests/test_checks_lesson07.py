@@ -33,6 +33,31 @@ def test_overlap_sum_values_quoted_in_the_hints():
     assert np.isclose(lesson07.overlap_sum("blackman", 512, 256).min(), 0.68)
     assert np.allclose(lesson07.overlap_sum("blackman", 512, 128), 1.68)
     assert lesson07.overlap_sum("hann", 512, 512).min() == 0.0
+    assert np.allclose(lesson07.overlap_sum("boxcar", 512, 256), 2.0)  # INVERTIBLE_REASONS["D"]: "add up to 2"
+
+
+@pytest.mark.parametrize("n_fft, hop, flat", [(510, 170, True), (512, 128, True), (510, 102, True),
+                                              (512, 170, False), (512, 150, False), (512, 256, False)])
+def test_blackman_is_cola_when_n_fft_over_hop_is_a_whole_number_of_at_least_3(n_fft, hop, flat):
+    """What COLA_EXPLANATIONS["D"] says: hop 170 and 150 are both below 512/3 and still not COLA."""
+    assert lesson07.is_cola("blackman", n_fft, hop) is flat
+    assert "whole number of at least 3" in lesson07.COLA_EXPLANATIONS["D"]
+
+
+def test_undoing_the_mfcc_dct_gives_the_floored_db_mel_spectrogram():
+    """What INVERTIBLE_REASONS["H"] says: the DCT comes undone, power_to_db's top_db=80 floor does not."""
+    import librosa
+    import scipy.fft
+
+    from course_utils import data
+
+    y, sr = data.load("arctic_slt_a0009", verbose=False)
+    settings = {"sr": sr, "n_fft": 512, "hop_length": 128, "n_mels": 40}
+    mel = librosa.feature.melspectrogram(y=y, **settings)
+    back = scipy.fft.idct(librosa.feature.mfcc(y=y, n_mfcc=40, **settings), axis=0, norm="ortho")
+    assert np.allclose(back, librosa.power_to_db(mel, top_db=80.0), atol=1e-3)
+    assert not np.allclose(back, librosa.power_to_db(mel, top_db=None), atol=1e-3)
+    assert "top_db=80" in lesson07.INVERTIBLE_REASONS["H"]
 
 
 @pytest.mark.parametrize(
@@ -54,8 +79,9 @@ def test_cola_each_mistake_gets_its_explanation(answer, hint):
 
 
 def test_cola_format_errors():
-    assert "hold 6" in feedback(lesson07.cola_predictions, [True] * 5)[1]
-    assert "Fill in every case" in feedback(lesson07.cola_predictions, [True, ..., True, True, True, True])[1]
+    assert "list of 6 True/False values, got 5" in feedback(lesson07.cola_predictions, [True] * 5)[1]
+    partly_filled = [True, ..., True, True, True, True]
+    assert "item 1 of your answer is still ..." in feedback(lesson07.cola_predictions, partly_filled)[1]
     assert "should be True or False" in feedback(lesson07.cola_predictions, ["yes"] * 6)[1]
     assert feedback(lesson07.cola_predictions, (True, True, True, False, True, False))[0] is True
 
@@ -179,6 +205,11 @@ def test_invertible_reference_matches_librosa():
 )
 def test_invertible_feedback(answer, hint):
     assert hint in feedback(lesson07.invertible, answer)[1]
+
+
+def test_invertible_solution_prints_the_letters_in_order(capsys):
+    lesson07.invertible.solution()
+    assert capsys.readouterr().out.endswith("# answer → {'A', 'D', 'F'}\n")
 
 
 def test_invertible_rejects_unknown_letters():

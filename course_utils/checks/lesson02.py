@@ -6,30 +6,7 @@ import math
 
 import numpy as np
 
-from . import AnswerFormatError, Exercise, Feedback, NotAttempted, as_function, as_number, close, correct, wrong
-
-
-def _as_vector(value, *, name: str) -> np.ndarray:
-    """``value`` (an array or list of numbers) as a 1-D float array, or NotAttempted / AnswerFormatError."""
-    if value is Ellipsis:
-        raise NotAttempted
-    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-        raise AnswerFormatError(f"{name} should be a NumPy array of numbers, got {type(value).__name__} {value!r}")
-    try:
-        array = np.asarray(value)
-    except Exception:  # noqa: BLE001 - ragged lists and odd objects
-        raise AnswerFormatError(f"{name} should be a NumPy array of numbers, got {type(value).__name__}") from None
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-        raise AnswerFormatError(f"{name} should be a NumPy array of numbers, got an array of {array.dtype}")
-    if array.ndim != 1:
-        raise AnswerFormatError(f"{name} should be a 1-D array, got shape {array.shape}")
-    if np.iscomplexobj(array):
-        raise AnswerFormatError(f"{name} is complex: take the magnitude with np.abs(...)")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise AnswerFormatError(f"{name} contains NaN or inf")
-    return array
-
+from . import Case, close, correct, distinguish, exercise, function_exercise, wrong
 
 # --------------------------------------------------------------------------------------------------- bin frequencies
 BIN_CASES = [(8, 8000), (512, 16000), (1024, 22050), (9, 9000)]  # the odd length comes last: its own hint
@@ -44,48 +21,41 @@ def _reference_bin_frequencies():
     return bin_frequencies
 
 
-def _check_bin_frequencies(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_bin_frequencies()
-    for n_fft, sr in BIN_CASES:
-        call = f"bin_frequencies({n_fft}, {sr})"
-        got = _as_vector(student(n_fft, sr), name=call)
-        expected = reference(n_fft, sr)
-        if got.shape == expected.shape and np.allclose(got, expected, rtol=1e-9, atol=1e-9):
-            continue
-        said = f"{call} returned {len(got)} values"
-        if len(got) == n_fft:
-            return wrong(f"{said}, one per DFT bin. np.fft.rfft keeps only n_fft // 2 + 1 = {len(expected)} of them "
-                         "(0 Hz … sr/2): for a real signal the others mirror them.")
-        if len(got) == len(expected) - 1:
-            return wrong(f"{said}, one too few: there are n_fft // 2 + 1 = {len(expected)} bins, 0 Hz and (for an "
-                         "even n_fft) sr/2 both included.")
-        if len(got) != len(expected):
-            return wrong(f"{said}; rfft gives n_fft // 2 + 1 = {len(expected)} bins.")
-        if np.allclose(got, np.arange(len(expected))):
-            return wrong(f"{call} returned the bin numbers k = 0, 1, 2…; convert them to Hz: k · sr / n_fft.")
-        if got[1] > 0 and close(got[1], n_fft / sr, rel=1e-6):
-            return wrong(f"{call}: your spacing is n_fft / sr = {got[1]:.4g}; upside down — Δf = sr / n_fft.")
-        if close(got[1], expected[1] / 2, rel=1e-6):
-            return wrong(f"{call}: your spacing is sr / (2·n_fft) = {got[1]:g} Hz, half of Δf = sr / n_fft = "
-                         f"{expected[1]:g} Hz. The n_fft bins share the whole range 0…sr, not 0…sr/2.")
-        if n_fft % 2 == 1 and close(got[-1], sr / 2, rel=1e-9):
-            return wrong(f"{call} ends at sr/2 = {sr / 2:g} Hz, but with an odd n_fft no bin falls on sr/2: the last "
-                         f"one is at {expected[-1]:g} Hz. np.linspace(0, sr/2, …) only works for even n_fft; use "
-                         "k · sr / n_fft.")
-        return wrong(f"{call} returned {np.array2string(got[:4], precision=4)}…; expected "
-                     f"{np.array2string(expected[:4], precision=4)}…. Bin k sits at k · sr / n_fft.")
-    return correct("Your bin frequencies match np.fft.rfftfreq for even and odd n_fft, e.g. 31.25 Hz spacing for "
-                   "n_fft = 512 at 16 kHz.")
-
-
-bin_frequencies = Exercise(
-    name="bin_frequencies",
-    checker=_check_bin_frequencies,
-    hint_text="Bin k of an n_fft-point DFT is the frequency making k whole cycles in n_fft samples: k · sr / n_fft. "
-    "rfft keeps k = 0 … n_fft // 2.",
+@function_exercise(
     reference=_reference_bin_frequencies,
+    cases=[Case(f"bin_frequencies({n_fft}, {sr})", (n_fft, sr)) for n_fft, sr in BIN_CASES],
+    returns={"ndim": 1},
+    tolerance={"rtol": 1e-9, "atol": 1e-9},
+    success="Your bin frequencies match np.fft.rfftfreq for even and odd n_fft, e.g. 31.25 Hz spacing for n_fft = "
+    "512 at 16 kHz.",
 )
+def bin_frequencies(got, expected, case):
+    """Bin k of an n_fft-point DFT is the frequency making k whole cycles in n_fft samples: k · sr / n_fft. rfft
+    keeps k = 0 … n_fft // 2."""
+    n_fft, sr = case.args
+    call = case.name
+    said = f"{call} returned {len(got)} values"
+    if len(got) == n_fft:
+        return (f"{said}, one per DFT bin. np.fft.rfft keeps only n_fft // 2 + 1 = {len(expected)} of them (0 Hz … "
+                "sr/2): for a real signal the others mirror them.")
+    if len(got) == len(expected) - 1:
+        return (f"{said}, one too few: there are n_fft // 2 + 1 = {len(expected)} bins, 0 Hz and (for an even n_fft) "
+                "sr/2 both included.")
+    if len(got) != len(expected):
+        return f"{said}; rfft gives n_fft // 2 + 1 = {len(expected)} bins."
+    if np.allclose(got, np.arange(len(expected))):
+        return f"{call} returned the bin numbers k = 0, 1, 2…; convert them to Hz: k · sr / n_fft."
+    if got[1] > 0 and close(got[1], n_fft / sr, rel=1e-6):
+        return f"{call}: your spacing is n_fft / sr = {got[1]:.4g}; upside down — Δf = sr / n_fft."
+    if close(got[1], expected[1] / 2, rel=1e-6):
+        return (f"{call}: your spacing is sr / (2·n_fft) = {got[1]:g} Hz, half of Δf = sr / n_fft = {expected[1]:g} "
+                "Hz. The n_fft bins share the whole range 0…sr, not 0…sr/2.")
+    if n_fft % 2 == 1 and close(got[-1], sr / 2, rel=1e-9):
+        return (f"{call} ends at sr/2 = {sr / 2:g} Hz, but with an odd n_fft no bin falls on sr/2: the last one is at "
+                f"{expected[-1]:g} Hz. np.linspace(0, sr/2, …) only works for even n_fft; use k · sr / n_fft.")
+    k = int(np.argmax(~np.isclose(got, expected, rtol=1e-9, atol=1e-9)))  # the first bin that differs
+    shown, wanted = distinguish(got[k], expected[k])
+    return f"{call}: bin {k} is at {shown} Hz; expected {wanted} Hz. Bin k sits at k · sr / n_fft."
 
 
 # ------------------------------------------------------------------------------------------------ amplitude spectrum
@@ -110,60 +80,50 @@ def _reference_amplitude_spectrum():
     return amplitude_spectrum
 
 
-def _check_amplitude_spectrum(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_amplitude_spectrum()
-    for n in (1000, 999):
-        x = _test_signal(n)
-        got = _as_vector(student(x.copy()), name=f"amplitude_spectrum(x) for len(x) = {n}")
-        expected = reference(x)
-        if got.shape == expected.shape and np.allclose(got, expected, rtol=1e-6, atol=1e-9):
-            continue
-        if len(got) == n:
-            return wrong(f"For len(x) = {n} you returned {n} values: the single-sided spectrum has "
-                         f"n // 2 + 1 = {len(expected)} (use np.fft.rfft, not np.fft.fft).")
-        if got.shape != expected.shape:
-            return wrong(f"For len(x) = {n} you returned shape {got.shape}; expected ({len(expected)},), one value per "
-                         "rfft bin.")
-        tone_bin = 50  # 50 Hz at sr = 1000 and n = 1000: bin 50 (n = 999 puts it near 49.95)
-        ratio = got[tone_bin] / expected[tone_bin] if expected[tone_bin] else float("nan")
-        if close(ratio, n / 2, rel=1e-4):
-            return wrong(f"The 0.8-amplitude tone reads {got[tone_bin]:.4g}: that is |X| unscaled, A·n/2. Divide by "
-                         "n/2 so a tone of amplitude A reads A.")
-        if close(ratio, 0.5, rel=1e-4):
-            return wrong(f"The 0.8-amplitude tone reads {got[tone_bin]:.4g}, half its amplitude: |X|/n splits the tone "
-                         "between +f and its mirror −f. The single-sided spectrum adds the mirror back: 2·|X|/n.")
-        if close(got[tone_bin], expected[tone_bin] ** 2, rel=1e-4) or close(
-            got[tone_bin], (expected[tone_bin] * n / 2) ** 2, rel=1e-4
-        ):
-            return wrong(f"The 0.8-amplitude tone reads {got[tone_bin]:.4g}: that is a power (squared). We want "
-                         "amplitudes: np.abs(X), scaled by 2/n.")
-        if not close(ratio, 1.0, rel=1e-4):
-            return wrong(f"The 0.8-amplitude tone (bin {tone_bin}) reads {got[tone_bin]:.4g}; expected "
-                         f"{expected[tone_bin]:.4g}. Scale |X| by 2/n.")
-        if close(got[0], 2 * expected[0], rel=1e-6):
-            return wrong(f"The 0.3 offset (bin 0, 0 Hz) reads {got[0]:.4g}, twice too much. Only frequencies with a "
-                         "mirror image (−f) get the factor 2; 0 Hz has none: divide bin 0 by n.")
-        if n % 2 == 0 and close(got[-1], 2 * expected[-1], rel=1e-6):
-            return wrong(f"The 0.1 cosine at sr/2 (the last bin) reads {got[-1]:.4g}, twice too much. Like 0 Hz, the "
-                         "bin at exactly sr/2 (even n only) has no mirror: divide it by n.")
-        if n % 2 == 1 and close(got[-1], expected[-1] / 2, rel=1e-6):
-            return wrong(f"For odd n = {n} there is no bin at sr/2, so the last bin keeps the factor 2 (only divide "
-                         "it by n when n is even).")
-        worst = int(np.argmax(np.abs(got - expected)))
-        return wrong(f"For len(x) = {n}, bin {worst} reads {got[worst]:.4g}; expected {expected[worst]:.4g}. "
-                     "Scale 2·|X|/n, but bin 0 (and bin n/2 for even n) by 1/n.")
-    return correct("A 0.3 offset, tones of 0.8 and 0.2 and a 0.1 component at sr/2 all read their true amplitudes, "
-                   "for even and odd lengths.")
-
-
-amplitude_spectrum = Exercise(
-    name="amplitude_spectrum",
-    checker=_check_amplitude_spectrum,
-    hint_text="A tone of amplitude A on a bin gives |X[k]| = A·n/2 (half at +f, half at the mirror −f), a constant "
-    "offset c gives |X[0]| = c·n. So scale by 2/n, except bin 0 (and bin n/2 when n is even) by 1/n.",
+@function_exercise(
     reference=_reference_amplitude_spectrum,
+    cases=[Case(f"amplitude_spectrum(x) for len(x) = {n}", (_test_signal(n),)) for n in (1000, 999)],
+    returns={"ndim": 1},
+    success="A 0.3 offset, tones of 0.8 and 0.2 and a 0.1 component at sr/2 all read their true amplitudes, for "
+    "even and odd lengths.",
 )
+def amplitude_spectrum(got, expected, case):
+    """A tone of amplitude A on a bin gives |X[k]| = A·n/2 (half at +f, half at the mirror −f), a constant offset c
+    gives |X[0]| = c·n. So scale by 2/n, except bin 0 (and bin n/2 when n is even) by 1/n."""
+    n = len(case.args[0])
+    if len(got) == n:
+        return (f"For len(x) = {n} you returned {n} values: the single-sided spectrum has n // 2 + 1 = "
+                f"{len(expected)} (use np.fft.rfft, not np.fft.fft).")
+    if got.shape != expected.shape:
+        return (f"For len(x) = {n} you returned shape {got.shape}; expected ({len(expected)},), one value per rfft "
+                "bin.")
+    tone_bin = 50  # 50 Hz at sr = 1000 and n = 1000: bin 50 (n = 999 puts it near 49.95)
+    tone = got[tone_bin]
+    ratio = tone / expected[tone_bin] if expected[tone_bin] else float("nan")
+    if close(ratio, n / 2, rel=1e-4):
+        return (f"The 0.8-amplitude tone reads {tone:.4g}: that is |X| unscaled, A·n/2. Divide by n/2 so a tone of "
+                "amplitude A reads A.")
+    if close(ratio, 0.5, rel=1e-4):
+        return (f"The 0.8-amplitude tone reads {tone:.4g}, half its amplitude: |X|/n splits the tone between +f and "
+                "its mirror −f. The single-sided spectrum adds the mirror back: 2·|X|/n.")
+    if close(tone, expected[tone_bin] ** 2, rel=1e-4) or close(tone, (expected[tone_bin] * n / 2) ** 2, rel=1e-4):
+        return (f"The 0.8-amplitude tone reads {tone:.4g}: that is a power (squared). We want amplitudes: "
+                "np.abs(X), scaled by 2/n.")
+    if not close(ratio, 1.0, rel=1e-4):
+        return (f"The 0.8-amplitude tone (bin {tone_bin}) reads {tone:.4g}; expected {expected[tone_bin]:.4g}. "
+                "Scale |X| by 2/n.")
+    if close(got[0], 2 * expected[0], rel=1e-6):
+        return (f"The 0.3 offset (bin 0, 0 Hz) reads {got[0]:.4g}, twice too much. Only frequencies with a mirror "
+                "image (−f) get the factor 2; 0 Hz has none: divide bin 0 by n.")
+    if n % 2 == 0 and close(got[-1], 2 * expected[-1], rel=1e-6):
+        return (f"The 0.1 cosine at sr/2 (the last bin) reads {got[-1]:.4g}, twice too much. Like 0 Hz, the bin at "
+                "exactly sr/2 (even n only) has no mirror: divide it by n.")
+    if n % 2 == 1 and close(got[-1], expected[-1] / 2, rel=1e-6):
+        return (f"For odd n = {n} there is no bin at sr/2, so the last bin keeps the factor 2 (only divide it by n "
+                "when n is even).")
+    worst = int(np.argmax(np.abs(got - expected)))
+    return (f"For len(x) = {n}, bin {worst} reads {got[worst]:.4g}; expected {expected[worst]:.4g}. Scale 2·|X|/n, "
+            "but bin 0 (and bin n/2 for even n) by 1/n.")
 
 
 # ------------------------------------------------------------------------------------- frame length for resolution
@@ -180,9 +140,13 @@ def _reference_frame_length():
     return 2 ** math.ceil(math.log2(min_n_fft))    # the next power of two
 
 
-def _check_frame_length(answer) -> Feedback:
-    got = as_number(answer, name="n_fft")
-    expected = _reference_frame_length()
+@exercise(
+    reference=_reference_frame_length,
+    answer={"shape": (), "name": "n_fft"},
+)
+def frame_length(got, expected):
+    """The tones are 26.16 Hz apart. A Hann window needs them at least 2 bins apart, so Δf = sr / n_fft must be at
+    most 13.08 Hz. Solve for n_fft, then round up to a power of two."""
     separation = RESOLVE_TONES[1] - RESOLVE_TONES[0]
     if got == expected:
         return correct(f"n_fft = {expected}: Δf = {RESOLVE_SR / expected:.2f} Hz, the tones are "
@@ -195,7 +159,8 @@ def _check_frame_length(answer) -> Feedback:
     if n & (n - 1):
         if n >= HANN_BINS_APART * RESOLVE_SR / separation:
             return wrong(f"n_fft = {n} is long enough, but not a power of two; round up to the next power of two.")
-        return wrong(f"n_fft = {n} is not a power of two, and too short: the tones would be {apart:.2f} bins apart.")
+        shown = distinguish(apart, HANN_BINS_APART, digits=3)[0]
+        return wrong(f"n_fft = {n} is not a power of two, and too short: the tones would be {shown} bins apart.")
     if n > expected:
         return wrong(f"n_fft = {n} works (the tones are {apart:.1f} bins apart), but a shorter power of two also "
                      "does — and a shorter frame blurs time less.")
@@ -205,15 +170,6 @@ def _check_frame_length(answer) -> Feedback:
                      "the tones need to be at least 2 bins apart.")
     return wrong(f"With n_fft = {n}, Δf = {delta_f:.1f} Hz, wider than the {separation:.2f} Hz between the tones: "
                  "they fall into the same bin.")
-
-
-frame_length = Exercise(
-    name="frame_length",
-    checker=_check_frame_length,
-    hint_text="The tones are 26.16 Hz apart. A Hann window needs them at least 2 bins apart, so Δf = sr / n_fft must "
-    "be at most 13.08 Hz. Solve for n_fft, then round up to a power of two.",
-    reference=_reference_frame_length,
-)
 
 
 # ---------------------------------------------------------------------------------------------- a piano's harmonic
@@ -232,9 +188,20 @@ def _reference_third_harmonic():
     return float(freqs[near][np.argmax(magnitude[near])])
 
 
-def _check_third_harmonic(answer) -> Feedback:
-    got = as_number(answer, name="third_harmonic_hz")
-    expected = _reference_third_harmonic()
+def _piano_length() -> int:
+    """Number of samples of the piano clip (its bins are sr / len apart)."""
+    from course_utils import data
+
+    return len(data.load(PIANO_CLIP, verbose=False)[0])
+
+
+@exercise(
+    reference=_reference_third_harmonic,
+    answer={"shape": (), "name": "third_harmonic_hz"},
+)
+def third_harmonic(got, expected):
+    """Compute magnitude = np.abs(np.fft.rfft(y)) and freqs = np.fft.rfftfreq(len(y), 1 / sr). Keep only the bins
+    between, say, 1250 and 1400 Hz and take the frequency of the largest one."""
     if abs(got - expected) <= HARMONIC_TOLERANCE_HZ:
         return correct(f"{got:.1f} Hz: the third harmonic sits {expected - 3 * 440:.1f} Hz above 3 × 440 = 1320 Hz. "
                        "Piano strings are stiff, so their overtones are slightly sharp (inharmonicity).")
@@ -253,19 +220,3 @@ def _check_third_harmonic(answer) -> Feedback:
                      "(np.argmax over that range).")
     return wrong(f"{got:g} Hz is not the third harmonic. The fundamental is near 440 Hz; search the spectrum near "
                  "3 × 440 Hz for the highest peak.")
-
-
-def _piano_length() -> int:
-    """Number of samples of the piano clip (its bins are sr / len apart)."""
-    from course_utils import data
-
-    return len(data.load(PIANO_CLIP, verbose=False)[0])
-
-
-third_harmonic = Exercise(
-    name="third_harmonic",
-    checker=_check_third_harmonic,
-    hint_text="Compute magnitude = np.abs(np.fft.rfft(y)) and freqs = np.fft.rfftfreq(len(y), 1 / sr). Keep only the "
-    "bins between, say, 1250 and 1400 Hz and take the frequency of the largest one.",
-    reference=_reference_third_harmonic,
-)

@@ -3,32 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from . import AnswerFormatError, Exercise, Feedback, NotAttempted, as_function, as_number, correct, wrong
-
-
-def _as_int_pair(value, *, name: str) -> tuple[int, int]:
-    """``value`` as a pair of whole numbers, or NotAttempted / AnswerFormatError."""
-    if value is Ellipsis:
-        raise NotAttempted
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise AnswerFormatError(f"{name} should be a pair of whole numbers like (257, 101), got "
-                                f"{type(value).__name__} {value!r}")
-    if any(v is Ellipsis for v in value):
-        raise NotAttempted
-    pair = []
-    for v in value:
-        number = as_number(v, name=name)
-        if not float(number).is_integer():
-            raise AnswerFormatError(f"{name} should hold whole numbers, got {v!r}")
-        pair.append(int(number))
-    return pair[0], pair[1]
-
+from . import AnswerFormatError, Case, as_answer, correct, exercise, function_exercise, wrong
 
 # ------------------------------------------------------------------------------------------------------- STFT shape
 SHAPE_CASES = [  # (n_samples, n_fft, hop_length, center); hop_length does not divide the first two lengths
@@ -54,56 +32,49 @@ def _reference_stft_shape():
     return stft_shape
 
 
-def _check_stft_shape(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_stft_shape()
-    for n, n_fft, hop, center in SHAPE_CASES:
-        call = f"stft_shape({n}, {n_fft}, {hop}, center={center})"
-        bins, frames = _as_int_pair(student(n, n_fft, hop, center=center), name=call)
-        exp_bins, exp_frames = reference(n, n_fft, hop, center=center)
-        if (bins, frames) == (exp_bins, exp_frames):
-            continue
-        said = f"{call} returned ({bins}, {frames}); expected ({exp_bins}, {exp_frames})."
-        if (bins, frames) == (exp_frames, exp_bins):
-            return wrong(f"{said} Swapped: librosa puts frequency first, (bins, frames) — each column is one frame.")
-        if bins != exp_bins:
-            if bins == n_fft:
-                return wrong(f"{said} An n_fft-point rfft has n_fft // 2 + 1 bins, not n_fft: the mirrored half is "
-                             "dropped.")
-            if bins == n_fft // 2:
-                return wrong(f"{said} One bin short: count both 0 Hz and sr/2, n_fft // 2 + 1.")
-            return wrong(f"{said} The number of rows is the number of rfft bins, 1 + n_fft // 2.")
-        other = reference(n, n_fft, hop, center=not center)[1]
-        if frames == other:
-            if center:
-                return wrong(f"{said} That is the center=False count. With center=True librosa pads n_fft // 2 samples "
-                             "on both sides, so frame t is centred on sample t·hop_length: 1 + len(y) // hop_length.")
-            return wrong(f"{said} That is the center=True count. With center=False there is no padding, and every "
-                         "frame must fit inside y: 1 + (len(y) − n_fft) // hop_length.")
-        if center and n % hop == 0 and frames == n // hop:
-            # only reached by a count that was right where hop_length does not divide len(y): ceil(n / hop)
-            return wrong(f"{said} ceil(len(y) / hop_length) equals 1 + len(y) // hop_length except when hop_length "
-                         "divides len(y), as here: use the floor division form.")
-        if frames == exp_frames - 1:
-            return wrong(f"{said} One frame short: frame 0 starts (or is centred) at sample 0, then one more every "
-                         "hop_length — count 1 + ….")
-        if center and frames in (1 + n // n_fft, n // n_fft):
-            return wrong(f"{said} Frames advance by hop_length, not n_fft: they overlap.")
-        if not center and frames in (1 + (n - n_fft) // n_fft, (n - n_fft) // n_fft):
-            return wrong(f"{said} Frames advance by hop_length, not n_fft: they overlap.")
-        return wrong(f"{said} Hint: frames = 1 + len(y) // hop_length with center=True, "
-                     "1 + (len(y) − n_fft) // hop_length with center=False.")
-    return correct(f"All {len(SHAPE_CASES)} shapes match librosa.stft, with and without center.")
-
-
-stft_shape = Exercise(
-    name="stft_shape",
-    checker=_check_stft_shape,
-    hint_text="Rows: 1 + n_fft // 2 rfft bins. Columns: frames start every hop_length samples. With center=True y is "
-    "padded by n_fft // 2 on both sides, giving 1 + len(y) // hop_length frames; with center=False only frames that "
-    "fit inside y count: 1 + (len(y) − n_fft) // hop_length.",
+@function_exercise(
     reference=_reference_stft_shape,
+    cases=[Case(f"stft_shape({n}, {n_fft}, {hop}, center={center})", (n, n_fft, hop), {"center": center})
+           for n, n_fft, hop, center in SHAPE_CASES],
+    returns={"shape": (2,), "dtype": int},
+    tolerance={"exact": True},
+    success=f"All {len(SHAPE_CASES)} shapes match librosa.stft, with and without center.",
 )
+def stft_shape(got, expected, case):
+    """Rows: 1 + n_fft // 2 rfft bins. Columns: frames start every hop_length samples. With center=True y is padded
+    by n_fft // 2 on both sides, giving 1 + len(y) // hop_length frames; with center=False only frames that fit
+    inside y count: 1 + (len(y) − n_fft) // hop_length."""
+    (n, n_fft, hop), center = case.args, case.kwargs["center"]
+    bins, frames = (int(v) for v in got)
+    exp_bins, exp_frames = expected
+    said = f"{case.name} returned ({bins}, {frames}); expected ({exp_bins}, {exp_frames})."
+    if (bins, frames) == (exp_frames, exp_bins):
+        return f"{said} Swapped: librosa puts frequency first, (bins, frames) — each column is one frame."
+    if bins != exp_bins:
+        if bins == n_fft:
+            return f"{said} An n_fft-point rfft has n_fft // 2 + 1 bins, not n_fft: the mirrored half is dropped."
+        if bins == n_fft // 2:
+            return f"{said} One bin short: count both 0 Hz and sr/2, n_fft // 2 + 1."
+        return f"{said} The number of rows is the number of rfft bins, 1 + n_fft // 2."
+    if frames == _reference_stft_shape()(n, n_fft, hop, center=not center)[1]:
+        if center:
+            return (f"{said} That is the center=False count. With center=True librosa pads n_fft // 2 samples on both "
+                    "sides, so frame t is centred on sample t·hop_length: 1 + len(y) // hop_length.")
+        return (f"{said} That is the center=True count. With center=False there is no padding, and every frame must "
+                "fit inside y: 1 + (len(y) − n_fft) // hop_length.")
+    if center and n % hop == 0 and frames == n // hop:
+        # only reached by a count that was right where hop_length does not divide len(y): ceil(n / hop)
+        return (f"{said} ceil(len(y) / hop_length) equals 1 + len(y) // hop_length except when hop_length divides "
+                "len(y), as here: use the floor division form.")
+    if frames == exp_frames - 1:
+        return (f"{said} One frame short: frame 0 starts (or is centred) at sample 0, then one more every "
+                "hop_length — count 1 + ….")
+    if center and frames in (1 + n // n_fft, n // n_fft):
+        return f"{said} Frames advance by hop_length, not n_fft: they overlap."
+    if not center and frames in (1 + (n - n_fft) // n_fft, (n - n_fft) // n_fft):
+        return f"{said} Frames advance by hop_length, not n_fft: they overlap."
+    return (f"{said} Hint: frames = 1 + len(y) // hop_length with center=True, 1 + (len(y) − n_fft) // hop_length "
+            "with center=False.")
 
 
 # -------------------------------------------------------------------------------------------------- choose n_fft, hop
@@ -119,9 +90,15 @@ def _reference_stft_parameters():
     return n_fft, hop_length
 
 
-def _check_stft_parameters(answer) -> Feedback:
-    n_fft, hop = _as_int_pair(answer, name="(n_fft, hop_length)")
-    expected_n_fft, expected_hop = _reference_stft_parameters()
+@exercise(
+    reference=_reference_stft_parameters,
+    answer={"shape": (2,), "dtype": int, "name": "(n_fft, hop_length)"},
+)
+def stft_parameters(got, expected):
+    """Δf = sr / n_fft must be ≤ 20 Hz, so n_fft ≥ 16000 / 20 = 800: take the next power of two. Δt = hop_length /
+    sr must be 10 ms, so hop_length = 16000 · 0.010 samples."""
+    n_fft, hop = (int(v) for v in got)
+    expected_n_fft, expected_hop = expected
     if (n_fft, hop) == (expected_n_fft, expected_hop):
         return correct(f"n_fft = {n_fft} (Δf = {PARAM_SR / n_fft:.3g} Hz ≤ 20 Hz) and hop_length = {hop} "
                        f"(Δt = {1000 * hop / PARAM_SR:g} ms).")
@@ -151,15 +128,6 @@ def _check_stft_parameters(answer) -> Feedback:
                  "10 ms: hop_length = sr · 0.010.")
 
 
-stft_parameters = Exercise(
-    name="stft_parameters",
-    checker=_check_stft_parameters,
-    hint_text="Δf = sr / n_fft must be ≤ 20 Hz, so n_fft ≥ 16000 / 20 = 800: take the next power of two. "
-    "Δt = hop_length / sr must be 10 ms, so hop_length = 16000 · 0.010 samples.",
-    reference=_reference_stft_parameters,
-)
-
-
 # ----------------------------------------------------------------------------------- scipy spectrogram = librosa
 def _reference_scipy_power():
     import scipy.signal
@@ -179,87 +147,73 @@ def _reference_scipy_power():
     return scipy_power
 
 
-def _scipy_test_signals():
+def _scipy_cases():
     rng = np.random.default_rng(3)
     sr = 8000
     n = np.arange(4000)
     y = 0.3 + 0.5 * np.sin(2 * np.pi * 440 * n / sr) + 0.05 * rng.standard_normal(len(n))
-    return [(y, sr, 256, 64), (y[:3001], sr, 512, 128)]
+    return [Case(f"scipy_power(y, sr={sr}, n_fft={n_fft}, hop_length={hop})", (signal, sr, n_fft, hop))
+            for signal, n_fft, hop in ((y, 256, 64), (y[:3001], 512, 128))]
 
 
-def _check_scipy_power(answer) -> Feedback:
-    import librosa
-
-    student = as_function(answer)
-    for y, sr, n_fft, hop in _scipy_test_signals():
-        call = f"scipy_power(y, sr={sr}, n_fft={n_fft}, hop_length={hop})"
-        result = student(y.copy(), sr, n_fft, hop)
-        if result is Ellipsis:
-            raise NotAttempted
-        if isinstance(result, tuple):
-            if len(result) == 3:
-                return wrong(f"{call} returned a tuple of 3 — scipy.signal.spectrogram's (freqs, times, Sxx). Return "
-                             "only the power array Sxx (after fixing its scale).")
-            raise AnswerFormatError(f"{call} should return a 2-D NumPy array, got a tuple of {len(result)}")
-        if isinstance(result, (bool, np.bool_, str, bytes, numbers.Number)) or result is None:
-            raise AnswerFormatError(f"{call} should return a 2-D NumPy array, got {type(result).__name__}")
-        S = np.asarray(result)
-        if S.dtype == object or not np.issubdtype(S.dtype, np.number) or S.ndim != 2:
-            raise AnswerFormatError(f"{call} should return a 2-D array of numbers, got shape {S.shape} "
-                                    f"and dtype {S.dtype}")
-        if np.iscomplexobj(S):
-            return wrong(f"{call} returned complex values: the task asks for power, |X|².")
-        S = S.astype(np.float64)
-        expected = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, center=False)) ** 2
-        if S.shape != expected.shape:
-            said = f"{call} has shape {S.shape}; librosa.stft(center=False) gives {expected.shape}."
-            if S.shape == expected.shape[::-1]:
-                return wrong(f"{said} Transposed: keep frequency on the rows, as both libraries do.")
-            if S.shape[0] != expected.shape[0]:
-                return wrong(f"{said} Different number of frequency rows: nperseg (and nfft) must be n_fft.")
-            if S.shape[1] == 1 + (len(y) - n_fft) // (n_fft - hop):
-                return wrong(f"{said} noverlap is the *overlap* between segments, n_fft − hop_length, not the hop.")
-            return wrong(f"{said} Segments must start every hop_length samples (noverlap = n_fft − hop_length), "
-                         "with no padding at the ends (librosa's center=False).")
-        if not np.all(np.isfinite(S)):
-            return wrong(f"{call} contains NaN or inf.")
-        if np.allclose(S, expected, rtol=1e-6, atol=1e-9 * expected.max()):
-            continue
-        if np.allclose(S, np.sqrt(expected), rtol=1e-6, atol=1e-9 * np.sqrt(expected).max()):
-            return wrong(f"{call} looks like magnitudes |X|; the task asks for power, |X|² (mode='psd').")
-        strong = expected > 1e-6 * expected.max()
-        ratio = np.where(strong, S / np.where(strong, expected, 1.0), np.nan)
-        above_first_bins, interior, edges = ratio[2:], ratio[1:-1], ratio[[0, -1]]
-        interior_value = np.nanmedian(interior)
-        interior_constant = np.nanmax(np.abs(interior / interior_value - 1)) < 1e-6 if interior_value else False
-        if interior_constant:
-            edge_values = edges[np.isfinite(edges)]
-            edges_half = edge_values.size and np.allclose(edge_values, interior_value / 2, rtol=1e-6)
-            if np.isclose(interior_value, 2, rtol=1e-6) and edges_half:
-                return wrong(f"{call}: the bins between 0 Hz and sr/2 are exactly twice librosa's. A one-sided "
-                             "spectrum from scipy doubles them (the energy of the mirrored negative frequencies); "
-                             "halve S[1:-1].")
-            if np.isclose(interior_value, 1, rtol=1e-6) and edges_half:
-                return wrong(f"{call}: 0 Hz (and sr/2) come out at half librosa's value. scipy doubles only the bins "
-                             "*between* them, so halve S[1:-1], not all of S.")
-            if np.allclose(edge_values, interior_value, rtol=1e-6) or edges_half:
-                return wrong(f"{call} is librosa's power times a constant ({interior_value:.3g}): undo scipy's "
-                             "scaling. scaling='density' divides by sr·sum(window²), scaling='spectrum' by "
-                             "sum(window)²; and one-sided output doubles the bins between 0 Hz and sr/2.")
-        if np.nanmax(np.abs(above_first_bins - 1)) < 1e-6:
-            return wrong(f"{call} matches except the lowest bins (0 Hz and next to it): scipy subtracts each "
-                         "segment's mean first. Pass detrend=False.")
-        return wrong(f"{call} differs from librosa's power by a ratio that changes from bin to bin: check the "
-                     "window — scipy's default is a Tukey window, librosa uses a periodic Hann "
-                     "(scipy.signal.get_window('hann', n_fft)).")
-    return correct("scipy.signal.spectrogram now reproduces np.abs(librosa.stft(y, center=False))**2 to rounding.")
+def _as_power(result, *, name):
+    """scipy.signal.spectrogram's whole (freqs, times, Sxx) is a typical mistake of its own."""
+    if isinstance(result, tuple) and len(result) == 3:
+        raise AnswerFormatError(f"{name} returned a tuple of 3 — scipy.signal.spectrogram's (freqs, times, Sxx). "
+                                "Return only the power array Sxx (after fixing its scale).")
+    return as_answer(result, name=name, ndim=2, finite=False, complex_ok=True)
 
 
-scipy_power = Exercise(
-    name="scipy_power",
-    checker=_check_scipy_power,
-    hint_text="Four defaults differ: window (Tukey vs Hann), noverlap (n_fft − hop_length), detrend (set False) and "
-    "scaling. With scaling='spectrum' scipy divides |X|² by sum(window)² and doubles the bins between 0 Hz and sr/2; "
-    "multiply and halve them back.",
+@function_exercise(
     reference=_reference_scipy_power,
+    cases=_scipy_cases,
+    returns=_as_power,
+    tolerance={"rtol": 1e-6, "atol": 0.0, "peak_atol": 1e-9},
+    success="scipy.signal.spectrogram now reproduces np.abs(librosa.stft(y, center=False))**2 to rounding.",
 )
+def scipy_power(S, expected, case):
+    """Four defaults differ: window (Tukey vs Hann), noverlap (n_fft − hop_length), detrend (set False) and scaling.
+    With scaling='spectrum' scipy divides |X|² by sum(window)² and doubles the bins between 0 Hz and sr/2; multiply
+    and halve them back."""
+    y, sr, n_fft, hop = case.args
+    call = case.name
+    if np.iscomplexobj(S):
+        return f"{call} returned complex values: the task asks for power, |X|²."
+    if S.shape != expected.shape:
+        said = f"{call} has shape {S.shape}; librosa.stft(center=False) gives {expected.shape}."
+        if S.shape == expected.shape[::-1]:
+            return f"{said} Transposed: keep frequency on the rows, as both libraries do."
+        if S.shape[0] != expected.shape[0]:
+            return f"{said} Different number of frequency rows: nperseg (and nfft) must be n_fft."
+        if S.shape[1] == 1 + (len(y) - n_fft) // (n_fft - hop):
+            return f"{said} noverlap is the *overlap* between segments, n_fft − hop_length, not the hop."
+        return (f"{said} Segments must start every hop_length samples (noverlap = n_fft − hop_length), with no "
+                "padding at the ends (librosa's center=False).")
+    if not np.all(np.isfinite(S)):
+        return f"{call} contains NaN or inf."
+    if np.allclose(S, np.sqrt(expected), rtol=1e-6, atol=1e-9 * np.sqrt(expected).max()):
+        return f"{call} looks like magnitudes |X|; the task asks for power, |X|² (mode='psd')."
+    strong = expected > 1e-6 * expected.max()
+    ratio = np.where(strong, S / np.where(strong, expected, 1.0), np.nan)
+    above_first_bins, interior, edges = ratio[2:], ratio[1:-1], ratio[[0, -1]]
+    interior_value = np.nanmedian(interior)
+    interior_constant = np.nanmax(np.abs(interior / interior_value - 1)) < 1e-6 if interior_value else False
+    if interior_constant:
+        edge_values = edges[np.isfinite(edges)]
+        edges_half = edge_values.size and np.allclose(edge_values, interior_value / 2, rtol=1e-6)
+        if np.isclose(interior_value, 2, rtol=1e-6) and edges_half:
+            return (f"{call}: the bins between 0 Hz and sr/2 are exactly twice librosa's. A one-sided spectrum from "
+                    "scipy doubles them (the energy of the mirrored negative frequencies); halve S[1:-1].")
+        if np.isclose(interior_value, 1, rtol=1e-6) and edges_half:
+            return (f"{call}: 0 Hz (and sr/2) come out at half librosa's value. scipy doubles only the bins "
+                    "*between* them, so halve S[1:-1], not all of S.")
+        if np.allclose(edge_values, interior_value, rtol=1e-6) or edges_half:
+            return (f"{call} is librosa's power times a constant ({interior_value:.3g}): undo scipy's scaling. "
+                    "scaling='density' divides by sr·sum(window²), scaling='spectrum' by sum(window)²; and one-sided "
+                    "output doubles the bins between 0 Hz and sr/2.")
+    if np.nanmax(np.abs(above_first_bins - 1)) < 1e-6:
+        return (f"{call} matches except the lowest bins (0 Hz and next to it): scipy subtracts each segment's mean "
+                "first. Pass detrend=False.")
+    return (f"{call} differs from librosa's power by a ratio that changes from bin to bin: check the window — "
+            "scipy's default is a Tukey window, librosa uses a periodic Hann (scipy.signal.get_window('hann', "
+            "n_fft)).")

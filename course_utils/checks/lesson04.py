@@ -7,8 +7,7 @@ import warnings
 
 import numpy as np
 
-from . import AnswerFormatError, Exercise, Feedback, NotAttempted, as_function, as_number, correct, wrong
-
+from . import Case, correct, distinguish, exercise, function_exercise, wrong
 
 # --- Exercise 1: the inverse of the HTK formula ------------------------------------------------------------------
 
@@ -33,42 +32,32 @@ def _slaney_mel_to_hz(m):
     return 1000 * math.exp(math.log(6.4) / 27 * (m - 15))
 
 
-def _check_mel_to_hz_htk(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_mel_to_hz_htk()
-    for m in MEL_TEST_POINTS:
-        result = student(m)
-        if result is Ellipsis:
-            raise NotAttempted
-        got = as_number(result, name=f"mel_to_hz_htk({m:g})")
-        expected = reference(m)
-        if math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-6):
-            continue
-        said = f"mel_to_hz_htk({m:g}) returned {got:.6g} Hz; expected {expected:.6g} Hz."
-        if math.isclose(got, 700 * 10 ** (m / 2595), rel_tol=1e-6):
-            return wrong(f"{said} At 0 mel you should get 0 Hz: subtract 1 after 10**(m / 2595), then multiply "
-                         "by 700.")
-        if math.isclose(got, 700 * (math.exp(m / 2595) - 1), rel_tol=1e-6, abs_tol=1e-6):
-            return wrong(f"{said} The formula uses log10, so undo it with 10**(...), not np.exp (that undoes ln).")
-        if math.isclose(got, 10 ** (m / 2595) - 1, rel_tol=1e-6, abs_tol=1e-9):
-            return wrong(f"{said} You forgot the factor 700: f / 700 = 10**(m / 2595) − 1.")
-        if math.isclose(got, _htk_forward(m), rel_tol=1e-6, abs_tol=1e-6):
-            return wrong(f"{said} That is the forward formula (Hz → mel); you need its inverse (mel → Hz).")
-        if math.isclose(got, _slaney_mel_to_hz(m), rel_tol=1e-4, abs_tol=1e-4):
-            return wrong(f"{said} That is Slaney's scale (librosa's default, htk=False). This exercise is the HTK "
-                         "formula: solve m = 2595·log10(1 + f/700) for f.")
-        return wrong(f"{said} Solve m = 2595·log10(1 + f/700) for f one step at a time.")
-    return correct(f"Your inverse agrees with 700·(10^(m/2595) − 1) at {len(MEL_TEST_POINTS)} points, "
-                   f"e.g. 1000 mel → {reference(1000.0):.1f} Hz.")
-
-
-mel_to_hz_htk = Exercise(
-    name="mel_to_hz_htk",
-    checker=_check_mel_to_hz_htk,
-    hint_text="Start from m = 2595·log10(1 + f/700). Divide by 2595, raise 10 to that power, subtract 1, "
-    "multiply by 700.",
+@function_exercise(
     reference=_reference_mel_to_hz_htk,
+    cases=[Case(f"mel_to_hz_htk({m:g})", (m,)) for m in MEL_TEST_POINTS],
+    returns={"shape": ()},
+    # 1e-4 also accepts the HTK Book's natural-log form 700·(e^(m/1127) − 1): 1127 rounds 2595 / ln 10 = 1126.994.
+    tolerance={"rtol": 1e-4, "atol": 1e-6},
+    success=f"Your inverse agrees with 700·(10^(m/2595) − 1) at {len(MEL_TEST_POINTS)} points, e.g. 1000 mel → "
+    f"{_reference_mel_to_hz_htk()(1000.0):.1f} Hz.",
 )
+def mel_to_hz_htk(got, expected, case):
+    """Start from m = 2595·log10(1 + f/700). Divide by 2595, raise 10 to that power, subtract 1, multiply by 700."""
+    (m,) = case.args
+    shown, wanted = distinguish(got, expected, digits=6)
+    said = f"{case.name} returned {shown} Hz; expected {wanted} Hz."
+    if math.isclose(got, 700 * 10 ** (m / 2595), rel_tol=1e-6):
+        return f"{said} At 0 mel you should get 0 Hz: subtract 1 after 10**(m / 2595), then multiply by 700."
+    if math.isclose(got, 700 * (math.exp(m / 2595) - 1), rel_tol=1e-6, abs_tol=1e-6):
+        return f"{said} The formula uses log10, so undo it with 10**(...), not np.exp (that undoes ln)."
+    if math.isclose(got, 10 ** (m / 2595) - 1, rel_tol=1e-6, abs_tol=1e-9):
+        return f"{said} You forgot the factor 700: f / 700 = 10**(m / 2595) − 1."
+    if math.isclose(got, _htk_forward(m), rel_tol=1e-6, abs_tol=1e-6):
+        return f"{said} That is the forward formula (Hz → mel); you need its inverse (mel → Hz)."
+    if math.isclose(got, _slaney_mel_to_hz(m), rel_tol=1e-4, abs_tol=1e-4):
+        return (f"{said} That is Slaney's scale (librosa's default, htk=False). This exercise is the HTK formula: "
+                "solve m = 2595·log10(1 + f/700) for f.")
+    return f"{said} Solve m = 2595·log10(1 + f/700) for f one step at a time."
 
 
 # --- Exercise 2: one triangular filter ---------------------------------------------------------------------------
@@ -86,60 +75,37 @@ def _reference_triangle():
     return triangle
 
 
-def _as_weights(result, n, call):
-    if result is Ellipsis:
-        raise NotAttempted
-    try:
-        weights = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise AnswerFormatError(f"{call} should return an array of numbers, got {type(result).__name__}") from None
-    if weights.shape != (n,):
-        raise AnswerFormatError(f"{call} returned shape {weights.shape}; expected one weight per frequency, ({n},).")
-    if not np.all(np.isfinite(weights)):
-        raise AnswerFormatError(f"{call} returned inf or nan values; check for divisions by zero.")
-    return weights
-
-
-def _check_triangle(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_triangle()
-    freqs = TRIANGLE_FREQS.copy()
-    for low, centre, high in TRIANGLE_CASES:
-        call = f"triangle(freqs, {low:g}, {centre:g}, {high:g})"
-        got = _as_weights(student(freqs.copy(), low, centre, high), len(freqs), call)
-        expected = reference(freqs, low, centre, high)
-        if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
-            continue
-        rising = (freqs - low) / (centre - low)
-        falling = (high - freqs) / (high - centre)
-        if np.any(got < -1e-12):
-            return wrong(f"{call} has negative weights outside the band. Weights are 0 below low and above high: "
-                         "clip with np.maximum(0, ...).")
-        if np.allclose(got, np.maximum(0, rising), atol=1e-9) or np.allclose(got, np.maximum(0, falling), atol=1e-9):
-            return wrong(f"{call} is only one side of the triangle. Take the smaller of the rising and the falling "
-                         "line: np.minimum(rising, falling).")
-        scale = float(np.dot(got, expected) / np.dot(expected, expected)) if expected.any() else 0.0
-        if scale > 0 and np.allclose(got, scale * expected, atol=1e-9) and not math.isclose(scale, 1.0, rel_tol=1e-6):
-            return wrong(f"{call} has the right shape but is scaled by {scale:.4g}: it peaks at {scale:.4g} instead "
-                         "of 1. Normalisation (norm='slaney') comes later; here the peak at the centre is 1.")
-        half = (high - low) / 2
-        symmetric = np.maximum(0, 1 - np.abs(freqs - (low + high) / 2) / half)
-        if np.allclose(got, symmetric, atol=1e-9):
-            return wrong(f"{call} is symmetric around (low + high) / 2, but mel triangles are lopsided: the peak is at "
-                         "centre, and the two sides have different slopes.")
-        return wrong(f"{call} differs from the expected weights (largest difference "
-                     f"{np.max(np.abs(got - expected)):.3g}). Rising side: (f − low) / (centre − low); falling side: "
-                     "(high − f) / (high − centre).")
-    return correct(f"Your triangle matches on {len(TRIANGLE_CASES)} bands, lopsided ones included.")
-
-
-triangle = Exercise(
-    name="triangle",
-    checker=_check_triangle,
-    hint_text="Two straight lines: rising = (freqs − low) / (centre − low) is 0 at low and 1 at centre; falling = "
-    "(high − freqs) / (high − centre) is 1 at centre and 0 at high. Keep the smaller one, and never below 0.",
+@function_exercise(
     reference=_reference_triangle,
+    cases=[Case(f"triangle(freqs, {low:g}, {centre:g}, {high:g})", (TRIANGLE_FREQS, low, centre, high))
+           for low, centre, high in TRIANGLE_CASES],
+    success=f"Your triangle matches on {len(TRIANGLE_CASES)} bands, lopsided ones included.",
 )
+def triangle(got, expected, case):
+    """Two straight lines: rising = (freqs − low) / (centre − low) is 0 at low and 1 at centre; falling = (high −
+    freqs) / (high − centre) is 1 at centre and 0 at high. Keep the smaller one, and never below 0."""
+    freqs, low, centre, high = case.args
+    call = case.name
+    if got.shape != freqs.shape:
+        return f"{call} returned shape {got.shape}; expected one weight per frequency, {freqs.shape}."
+    rising = (freqs - low) / (centre - low)
+    falling = (high - freqs) / (high - centre)
+    if np.any(got < -1e-12):
+        return (f"{call} has negative weights outside the band. Weights are 0 below low and above high: clip with "
+                "np.maximum(0, ...).")
+    if np.allclose(got, np.maximum(0, rising), atol=1e-9) or np.allclose(got, np.maximum(0, falling), atol=1e-9):
+        return (f"{call} is only one side of the triangle. Take the smaller of the rising and the falling line: "
+                "np.minimum(rising, falling).")
+    scale = float(np.dot(got, expected) / np.dot(expected, expected)) if expected.any() else 0.0
+    if scale > 0 and np.allclose(got, scale * expected, atol=1e-9) and not math.isclose(scale, 1.0, rel_tol=1e-6):
+        return (f"{call} has the right shape but is scaled by {scale:.4g}: it peaks at {scale:.4g} instead of 1. "
+                "Normalisation (norm='slaney') comes later; here the peak at the centre is 1.")
+    symmetric = np.maximum(0, 1 - np.abs(freqs - (low + high) / 2) / ((high - low) / 2))
+    if np.allclose(got, symmetric, atol=1e-9):
+        return (f"{call} is symmetric around (low + high) / 2, but mel triangles are lopsided: the peak is at centre, "
+                "and the two sides have different slopes.")
+    return (f"{call} differs from the expected weights (largest difference {np.max(np.abs(got - expected)):.3g}). "
+            "Rising side: (f − low) / (centre − low); falling side: (high − f) / (high − centre).")
 
 
 # --- Exercise 3: the smallest n_fft without empty filters --------------------------------------------------------
@@ -175,9 +141,13 @@ def _reference_smallest_n_fft():
     return n_fft
 
 
-def _check_smallest_n_fft(answer) -> Feedback:
-    got = as_number(answer)
-    expected = _reference_smallest_n_fft()
+@exercise(
+    reference=_reference_smallest_n_fft,
+)
+def smallest_n_fft(got, expected):
+    """Loop over n_fft = 256, 512, 1024, … and build the filterbank with sr=22050, n_mels=128, htk=True. Count the
+    rows whose largest weight is 0 (inside warnings.catch_warnings() if the warning bothers you); stop at the first
+    n_fft with none."""
     if got == expected:
         return correct(f"n_fft = {expected}: bins {EMPTY_SR / expected:.1f} Hz apart, fine enough for all "
                        f"{EMPTY_N_MELS} HTK bands at {EMPTY_SR} Hz; n_fft = {expected // 2} still leaves "
@@ -195,16 +165,6 @@ def _check_smallest_n_fft(answer) -> Feedback:
                      f"{EMPTY_SR / n_fft:.1f} Hz apart). Did you use htk=True and sr={EMPTY_SR}? Go up a power of two.")
     return wrong(f"n_fft = {n_fft} works, but a smaller power of two does too — and every doubling of n_fft makes "
                  "the frames twice as long, blurring time. Find the smallest.")
-
-
-smallest_n_fft = Exercise(
-    name="smallest_n_fft",
-    checker=_check_smallest_n_fft,
-    hint_text="Loop over n_fft = 256, 512, 1024, … and build the filterbank with sr=22050, n_mels=128, htk=True. "
-    "Count the rows whose largest weight is 0 (inside warnings.catch_warnings() if the warning bothers you); stop "
-    "at the first n_fft with none.",
-    reference=_reference_smallest_n_fft,
-)
 
 
 # --- Exercise 4: a mel spectrogram is a matrix product -----------------------------------------------------------
@@ -235,54 +195,41 @@ def _reference_mel_power():
     return mel_power
 
 
-def _check_mel_power(answer) -> Feedback:
-    student = as_function(answer)
-    _, _, D, mel_fb = exercise_inputs()
-    result = student(D.copy(), mel_fb.copy())
-    if result is Ellipsis:
-        raise NotAttempted
-    if callable(result) or isinstance(result, (str, bytes, bool)) or result is None:
-        raise AnswerFormatError(f"mel_power(D, mel_fb) should return an array (n_mels, n_frames), got "
-                                f"{type(result).__name__}")
-    got = np.asarray(result)
-    expected = mel_fb @ np.abs(D) ** 2
+@function_exercise(
+    reference=_reference_mel_power,
+    cases=lambda: [Case("mel_power(D, mel_fb)", exercise_inputs()[2:])],
+    returns={"finite": False, "complex_ok": True},
+    tolerance={"rtol": 1e-4, "atol": 0.0, "peak_atol": 1e-6},
+    success=lambda expected: f"mel_fb @ |D|² gives the {expected.shape} mel power spectrogram, the same numbers as "
+    "librosa.feature.melspectrogram.",
+)
+def mel_power(got, expected, case):
+    """The power spectrogram is np.abs(D)**2, shape (257, n_frames). Each mel band is a weighted sum of its rows,
+    with the weights in one row of mel_fb: so the whole mel spectrogram is one matrix product, mel_fb @ power."""
+    D, mel_fb = case.args
     if np.iscomplexobj(got):
-        return wrong("Your mel spectrogram is complex. Take np.abs(D) first: the filterbank adds up energies, not "
-                     "complex numbers.")
-    if got.dtype.kind not in "fiu":
-        raise AnswerFormatError(f"mel_power(D, mel_fb) should return numbers, got an array of dtype {got.dtype}")
+        return ("Your mel spectrogram is complex. Take np.abs(D) first: the filterbank adds up energies, not complex "
+                "numbers.")
     if got.shape == expected.T.shape and got.shape != expected.shape:
-        return wrong(f"Shape {got.shape} is (frames, bands): transposed. Put the filterbank first, mel_fb @ power, "
-                     f"to get ({expected.shape[0]}, {expected.shape[1]}).")
+        return (f"Shape {got.shape} is (frames, bands): transposed. Put the filterbank first, mel_fb @ power, to get "
+                f"({expected.shape[0]}, {expected.shape[1]}).")
     if got.shape != expected.shape:
-        return wrong(f"mel_power(D, mel_fb) has shape {got.shape}; expected {expected.shape} = (n_mels, n_frames). "
-                     f"Here mel_fb has shape {mel_fb.shape} and D {D.shape}.")
+        return (f"mel_power(D, mel_fb) has shape {got.shape}; expected {expected.shape} = (n_mels, n_frames). Here "
+                f"mel_fb has shape {mel_fb.shape} and D {D.shape}.")
     if not np.all(np.isfinite(got)):
-        return wrong("Your answer contains inf or nan. Return the power itself, not its logarithm.")
+        return "Your answer contains inf or nan. Return the power itself, not its logarithm."
     scale = float(np.max(np.abs(expected)))
 
     def matches(values):
         return np.allclose(got, values, rtol=1e-4, atol=1e-6 * scale)
 
-    if matches(expected):
-        return correct(f"mel_fb @ |D|² gives the {expected.shape} mel power spectrogram, the same numbers as "
-                       "librosa.feature.melspectrogram.")
     if matches(mel_fb @ np.abs(D)):
-        return wrong("You filtered the magnitudes |D|. A (power) mel spectrogram adds up energies: square first, "
-                     "np.abs(D)**2.")
+        return ("You filtered the magnitudes |D|. A (power) mel spectrogram adds up energies: square first, "
+                "np.abs(D)**2.")
     if matches((mel_fb @ np.abs(D)) ** 2):
-        return wrong("You squared after filtering. Square the magnitudes first (power per bin), then add them up "
-                     "with the filterbank.")
+        return ("You squared after filtering. Square the magnitudes first (power per bin), then add them up with the "
+                "filterbank.")
     if np.min(got) < 0:
-        return wrong("Your answer has negative values, which power cannot have. Is it in dB? Keep the linear power "
-                     "here: lesson 05 takes the decibels.")
-    return wrong("The numbers differ from mel_fb @ np.abs(D)**2: square the magnitudes, then one matrix product.")
-
-
-mel_power = Exercise(
-    name="mel_power",
-    checker=_check_mel_power,
-    hint_text="The power spectrogram is np.abs(D)**2, shape (257, n_frames). Each mel band is a weighted sum of its "
-    "rows, with the weights in one row of mel_fb: so the whole mel spectrogram is one matrix product, mel_fb @ power.",
-    reference=_reference_mel_power,
-)
+        return ("Your answer has negative values, which power cannot have. Is it in dB? Keep the linear power here: "
+                "lesson 05 takes the decibels.")
+    return "The numbers differ from mel_fb @ np.abs(D)**2: square the magnitudes, then one matrix product."

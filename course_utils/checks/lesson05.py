@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from . import AnswerFormatError, Exercise, Feedback, NotAttempted, as_function, as_number, close, correct, wrong
-
+from . import Case, close, correct, exercise, function_exercise, wrong
 
 # --- Exercise 1: a change of power in dB -------------------------------------------------------------------------
 
@@ -21,13 +20,15 @@ def _reference_db_change():
     return 10 * np.log10(power_after / power_before)
 
 
-def _check_db_change(answer) -> Feedback:
-    got = as_number(answer)
-    expected = float(_reference_db_change())
+@exercise(
+    reference=_reference_db_change,
+)
+def db_change(got, expected):
+    """A change in dB is 10·log10(after / before) for powers. Check: ×10 is +10 dB, ×100 is +20 dB, so ×250 is a bit
+    more than +20."""
     ratio = POWER_AFTER / POWER_BEFORE
     if close(got, expected, rel=1e-3):
-        return correct(f"+{expected:.2f} dB: the power grew {ratio:g}-fold, and 10·log10({ratio:g}) = "
-                       f"{expected:.2f}.")
+        return correct(f"+{expected:.2f} dB: the power grew {ratio:g}-fold, and 10·log10({ratio:g}) = {expected:.2f}.")
     if close(got, -expected, rel=1e-3):
         return wrong("The sign is flipped: the power went up, so the change is positive. Use after / before.")
     if close(got, 2 * expected, rel=1e-3):
@@ -41,15 +42,6 @@ def _check_db_change(answer) -> Feedback:
         return wrong(f"{ratio:g} is the ratio; now express it in dB with 10·log10.")
     return wrong(f"{got:g} is not it. The power went from {POWER_BEFORE:g} to {POWER_AFTER:g}: what is 10·log10 of "
                  "their ratio?")
-
-
-db_change = Exercise(
-    name="db_change",
-    checker=_check_db_change,
-    hint_text="A change in dB is 10·log10(after / before) for powers. Check: ×10 is +10 dB, ×100 is +20 dB, so ×250 "
-    "is a bit more than +20.",
-    reference=_reference_db_change,
-)
 
 
 # --- Exercise 2: power_to_db from scratch ------------------------------------------------------------------------
@@ -74,83 +66,68 @@ def _test_power():
     return S
 
 
-def _as_db(result, shape, call):
-    if result is Ellipsis:
-        raise NotAttempted
-    try:
-        values = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise AnswerFormatError(f"{call} should return an array of numbers, got {type(result).__name__}") from None
-    if values.shape != shape:
-        raise AnswerFormatError(f"{call} returned shape {values.shape}; expected {shape}, the shape of S.")
-    return values
+POWER_TO_DB_CASES = [
+    ("my_power_to_db(S, ref=1.0, top_db=None)", {"ref": 1.0, "top_db": None}),
+    ("my_power_to_db(S, ref=1.0, amin=1e-6, top_db=None)", {"ref": 1.0, "amin": 1e-6, "top_db": None}),
+    ("my_power_to_db(S, ref=1.0, top_db=80)", {"ref": 1.0, "top_db": 80.0}),
+    ("my_power_to_db(S, ref=np.max)", {"ref": np.max}),
+    ("my_power_to_db(S, ref=0.01, top_db=60)", {"ref": 0.01, "top_db": 60.0}),
+]
 
 
-def _check_my_power_to_db(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_my_power_to_db()
-    S = _test_power()
-    cases = [
-        ("my_power_to_db(S, ref=1.0, top_db=None)", {"ref": 1.0, "top_db": None}),
-        ("my_power_to_db(S, ref=1.0, amin=1e-6, top_db=None)", {"ref": 1.0, "amin": 1e-6, "top_db": None}),
-        ("my_power_to_db(S, ref=1.0, top_db=80)", {"ref": 1.0, "top_db": 80.0}),
-        ("my_power_to_db(S, ref=np.max)", {"ref": np.max}),
-        ("my_power_to_db(S, ref=0.01, top_db=60)", {"ref": 0.01, "top_db": 60.0}),
-    ]
-    for call, kwargs in cases:
-        expected = reference(S, **kwargs)
-        try:
-            with np.errstate(all="ignore"):  # a student's log10(0) must not print warnings into the lesson
-                result = student(S.copy(), **kwargs)
-        except TypeError as error:
-            if callable(kwargs.get("ref")):
-                return wrong(f"{call} raised TypeError ({error}). ref may be a function such as np.max: if "
-                             "callable(ref), use ref(S) as the reference power.")
-            if kwargs.get("top_db", 0) is None:
-                return wrong(f"{call} raised TypeError ({error}). top_db=None means: do not clip at all.")
-            raise
-        got = _as_db(result, S.shape, call)
-        if np.allclose(got, expected, rtol=1e-6, atol=1e-6):
-            continue
-        said = f"{call} differs from librosa.power_to_db"
-        if np.any(np.isneginf(got)) or np.any(np.isnan(got)):
-            return wrong(f"{said}: it has -inf or nan where S is 0 (digital silence). Floor the power first: "
-                         "np.maximum(amin, S).")
-        if np.allclose(got, 2 * expected, rtol=1e-6, atol=1e-6):
-            return wrong(f"{said}: your values are twice too large. S is a power: 10·log10, not 20·log10.")
-        no_ref = reference(S, **{**kwargs, "ref": 1.0})
-        if kwargs.get("ref") != 1.0 and np.allclose(got, no_ref, rtol=1e-6, atol=1e-6):
-            return wrong(f"{said}: ref is ignored. Subtract 10·log10(ref), so that a power equal to ref is 0 dB.")
-        if "amin" in kwargs and np.allclose(got, reference(S, **{**kwargs, "amin": 1e-10}), rtol=1e-6, atol=1e-6):
-            return wrong(f"{said}: the amin argument is ignored (you used a fixed floor of 1e-10). Use the amin "
-                         "that is passed in.")
-        floor_ignored = reference(S, **{**kwargs, "amin": 1e-30})
-        if np.allclose(got, floor_ignored, rtol=1e-6, atol=1e-6):
-            return wrong(f"{said}: amin is not used. Floor the power at amin before the logarithm, "
-                         "np.maximum(amin, S), so silence becomes 10·log10(amin) instead of −inf.")
-        if kwargs.get("top_db") is not None:
-            unclipped = reference(S, **{**kwargs, "top_db": None})
-            top = kwargs["top_db"]
-            if np.allclose(got, unclipped, rtol=1e-6, atol=1e-6):
-                return wrong(f"{said}: nothing is clipped. top_db={top:g} keeps values at most {top:g} dB below "
-                             "the maximum: np.maximum(S_db, S_db.max() − top_db).")
-            if np.allclose(got, np.maximum(unclipped, -top), rtol=1e-6, atol=1e-6):
-                return wrong(f"{said}: you clip at −{top:g} dB, but top_db is measured down from the loudest "
-                             f"value: clip at S_db.max() − {top:g}.")
-        return wrong(f"{said} (largest difference {np.nanmax(np.abs(got - expected)):.3g} dB). Floor with amin, "
-                     "10·log10, subtract 10·log10(ref), then clip top_db below the maximum.")
-    return correct("Your power_to_db agrees with librosa's on 5 calls: floors, references (numbers and np.max) and "
-                   "top_db.")
+def _power_to_db_raised(error, case):
+    if isinstance(error, TypeError) and callable(case.kwargs.get("ref")):
+        return (f"{case.name} raised TypeError ({error}). ref may be a function such as np.max: if callable(ref), use "
+                "ref(S) as the reference power.")
+    if isinstance(error, TypeError) and case.kwargs.get("top_db", 0) is None:
+        return f"{case.name} raised TypeError ({error}). top_db=None means: do not clip at all."
+    return None
 
 
-my_power_to_db = Exercise(
-    name="my_power_to_db",
-    checker=_check_my_power_to_db,
-    hint_text="Four steps: (1) if ref is callable, ref = ref(S); (2) S_db = 10·log10(max(amin, S)) − "
-    "10·log10(max(amin, ref)); (3) if top_db is not None, S_db = max(S_db, S_db.max() − top_db); (4) return S_db. "
-    "np.maximum works element by element.",
+@function_exercise(
     reference=_reference_my_power_to_db,
+    cases=lambda: [Case(name, (_test_power(),), kwargs) for name, kwargs in POWER_TO_DB_CASES],
+    returns={"finite": False},
+    tolerance={"rtol": 1e-6, "atol": 1e-6},
+    raised=_power_to_db_raised,
+    success="Your power_to_db agrees with librosa's on 5 calls: floors, references (numbers and np.max) and top_db.",
 )
+def my_power_to_db(got, expected, case):
+    """Four steps: (1) if ref is callable, ref = ref(S); (2) S_db = 10·log10(max(amin, S)) − 10·log10(max(amin,
+    ref)); (3) if top_db is not None, S_db = max(S_db, S_db.max() − top_db); (4) return S_db. np.maximum works
+    element by element."""
+    (S,), kwargs = case.args, case.kwargs
+    if got.shape != S.shape:
+        return f"{case.name} returned shape {got.shape}; expected {S.shape}, the shape of S."
+    reference = _reference_my_power_to_db()
+
+    def matches(**changed):
+        return np.allclose(got, reference(S, **{**kwargs, **changed}), rtol=1e-6, atol=1e-6)
+
+    said = f"{case.name} differs from librosa.power_to_db"
+    if np.any(np.isneginf(got)) or np.any(np.isnan(got)):
+        return (f"{said}: it has -inf or nan where S is 0 (digital silence). Floor the power first: "
+                "np.maximum(amin, S).")
+    if np.allclose(got, 2 * expected, rtol=1e-6, atol=1e-6):
+        return f"{said}: your values are twice too large. S is a power: 10·log10, not 20·log10."
+    if kwargs.get("ref") != 1.0 and matches(ref=1.0):
+        return f"{said}: ref is ignored. Subtract 10·log10(ref), so that a power equal to ref is 0 dB."
+    if "amin" in kwargs and matches(amin=1e-10):
+        return (f"{said}: the amin argument is ignored (you used a fixed floor of 1e-10). Use the amin that is passed "
+                "in.")
+    if matches(amin=1e-30):
+        return (f"{said}: amin is not used. Floor the power at amin before the logarithm, np.maximum(amin, S), so "
+                "silence becomes 10·log10(amin) instead of −inf.")
+    if kwargs.get("top_db") is not None:
+        top = kwargs["top_db"]
+        if matches(top_db=None):
+            return (f"{said}: nothing is clipped. top_db={top:g} keeps values at most {top:g} dB below the maximum: "
+                    "np.maximum(S_db, S_db.max() − top_db).")
+        if np.allclose(got, np.maximum(reference(S, **{**kwargs, "top_db": None}), -top), rtol=1e-6, atol=1e-6):
+            return (f"{said}: you clip at −{top:g} dB, but top_db is measured down from the loudest value: clip at "
+                    f"S_db.max() − {top:g}.")
+    return (f"{said} (largest difference {np.nanmax(np.abs(got - expected)):.3g} dB). Floor with amin, 10·log10, "
+            "subtract 10·log10(ref), then clip top_db below the maximum.")
 
 
 # --- Exercise 3: the quietest 24-bit sample in dBFS --------------------------------------------------------------
@@ -162,9 +139,12 @@ def _reference_quietest_24_bit():
     return 20 * np.log10(smallest_step / 1.0)  # amplitude relative to full scale 1.0, so 20·log10
 
 
-def _check_quietest_24_bit(answer) -> Feedback:
-    got = as_number(answer)
-    expected = float(_reference_quietest_24_bit())
+@exercise(
+    reference=_reference_quietest_24_bit,
+)
+def quietest_24_bit(got, expected):
+    """N bits give 2**N levels between −1 and 1, so the smallest non-zero sample is 2 / 2**N. A sample is an
+    amplitude: its level is 20·log10(value / 1.0) dBFS."""
     if close(got, expected, rel=1e-3):
         return correct(f"{expected:.1f} dBFS: 24-bit audio reaches {-expected:.0f} dB below full scale, "
                        f"{-expected - 90.3:.0f} dB further than 16-bit (−90.3 dBFS).")
@@ -180,15 +160,6 @@ def _check_quietest_24_bit(answer) -> Feedback:
         return wrong("6.02·N + 1.76 is the SNR of a full-scale sine (lesson 01), not the level of the smallest "
                      "sample. Compute 20·log10(step / 1).")
     return wrong(f"{got:g} is not it. The step is 2 / 2**24; its level is 20·log10(step / 1.0) dBFS.")
-
-
-quietest_24_bit = Exercise(
-    name="quietest_24_bit",
-    checker=_check_quietest_24_bit,
-    hint_text="N bits give 2**N levels between −1 and 1, so the smallest non-zero sample is 2 / 2**N. A sample is "
-    "an amplitude: its level is 20·log10(value / 1.0) dBFS.",
-    reference=_reference_quietest_24_bit,
-)
 
 
 # --- Exercise 4: the dB spectrogram of a complex STFT ------------------------------------------------------------
@@ -213,53 +184,47 @@ def _test_stft():
     return (magnitude * phase).astype(np.complex64)
 
 
-def _check_spectrogram_db(answer) -> Feedback:
+@function_exercise(
+    reference=_reference_spectrogram_db,
+    cases=lambda: [Case("spectrogram_db(D)", (_test_stft(),))],
+    returns={"finite": False, "complex_ok": True},
+    tolerance={"rtol": 1e-4, "atol": 1e-3},
+    success="Right: power_to_db(|D|², ref=np.max) — the same as amplitude_to_db(|D|, ref=np.max). 0 dB at the "
+    "loudest bin, 80 dB of range.",
+)
+def spectrogram_db(got, expected, case):
+    """D is complex. Its magnitude np.abs(D) is an amplitude and np.abs(D)**2 a power: either
+    librosa.power_to_db(np.abs(D)**2, ref=np.max) or librosa.amplitude_to_db(np.abs(D), ref=np.max)."""
     import librosa
 
-    student = as_function(answer)
-    D = _test_stft()
+    (D,) = case.args
+    if np.iscomplexobj(got):
+        return "The result is complex: take np.abs(D) before the logarithm."
+    if got.shape != D.shape:
+        return f"{case.name} returned shape {got.shape}; expected {D.shape}, the shape of D."
     magnitude = np.abs(D)
     power = magnitude**2
-    expected = _reference_spectrogram_db()(D)
-    with np.errstate(all="ignore"):
-        result = student(D.copy())
-    if result is not Ellipsis and np.iscomplexobj(result):
-        return wrong("The result is complex: take np.abs(D) before the logarithm.")
-    got = _as_db(result, D.shape, "spectrogram_db(D)")
-    if np.allclose(got, expected, rtol=1e-4, atol=1e-3):
-        return correct("Right: power_to_db(|D|², ref=np.max) — the same as amplitude_to_db(|D|, ref=np.max). "
-                       "0 dB at the loudest bin, 80 dB of range.")
 
     def matches(values):
         return np.allclose(got, values, rtol=1e-4, atol=1e-3)
 
     if matches(librosa.power_to_db(magnitude, ref=np.max)):
-        return wrong("You gave power_to_db a magnitude |D|: every dB difference comes out halved. Square it first "
-                     "(np.abs(D)**2), or use amplitude_to_db for magnitudes.")
+        return ("You gave power_to_db a magnitude |D|: every dB difference comes out halved. Square it first "
+                "(np.abs(D)**2), or use amplitude_to_db for magnitudes.")
     if matches(librosa.amplitude_to_db(power, ref=np.max)):
-        return wrong("You gave amplitude_to_db a power |D|²: every dB difference comes out doubled. amplitude_to_db "
-                     "wants |D| itself.")
+        return ("You gave amplitude_to_db a power |D|²: every dB difference comes out doubled. amplitude_to_db wants "
+                "|D| itself.")
     if matches(librosa.power_to_db(power, ref=np.min)) or matches(librosa.power_to_db(power, ref=np.min, top_db=None)):
-        return wrong("ref=np.min puts the quietest bin at 0 dB — a random, noisy bin. Use ref=np.max: the loudest "
-                     "bin is 0 dB and everything else is below it.")
+        return ("ref=np.min puts the quietest bin at 0 dB — a random, noisy bin. Use ref=np.max: the loudest bin is "
+                "0 dB and everything else is below it.")
     if matches(librosa.power_to_db(power)) or matches(librosa.power_to_db(power, ref=1.0, top_db=80.0)):
-        return wrong("With ref=1.0 the values are dB relative to a power of 1. The exercise asks for ref=np.max, "
-                     "so that the loudest bin is at 0 dB.")
+        return ("With ref=1.0 the values are dB relative to a power of 1. The exercise asks for ref=np.max, so that "
+                "the loudest bin is at 0 dB.")
     if matches(librosa.power_to_db(librosa.power_to_db(power, ref=np.max), ref=np.max)):
-        return wrong("You took decibels twice. Negative dB values are not powers: the second power_to_db floors "
-                     "them all.")
+        return "You took decibels twice. Negative dB values are not powers: the second power_to_db floors them all."
     if matches(librosa.power_to_db(power, ref=np.max, top_db=None)):
-        return wrong("Almost: keep top_db=80, so nothing lies more than 80 dB below the maximum.")
+        return "Almost: keep top_db=80, so nothing lies more than 80 dB below the maximum."
     if np.nanmax(got) > 1e-6:
-        return wrong(f"Your largest value is {np.nanmax(got):.3g} dB, but with ref=np.max the loudest bin is 0 dB.")
-    return wrong("The values differ from power_to_db(np.abs(D)**2, ref=np.max). Square the magnitude, then dB "
-                 "relative to the maximum.")
-
-
-spectrogram_db = Exercise(
-    name="spectrogram_db",
-    checker=_check_spectrogram_db,
-    hint_text="D is complex. Its magnitude np.abs(D) is an amplitude and np.abs(D)**2 a power: either "
-    "librosa.power_to_db(np.abs(D)**2, ref=np.max) or librosa.amplitude_to_db(np.abs(D), ref=np.max).",
-    reference=_reference_spectrogram_db,
-)
+        return f"Your largest value is {np.nanmax(got):.3g} dB, but with ref=np.max the loudest bin is 0 dB."
+    return ("The values differ from power_to_db(np.abs(D)**2, ref=np.max). Square the magnitude, then dB relative to "
+            "the maximum.")

@@ -6,17 +6,7 @@ import math
 
 import numpy as np
 
-from . import (
-    AnswerFormatError,
-    Exercise,
-    Feedback,
-    NotAttempted,
-    as_function,
-    as_number,
-    close,
-    correct,
-    wrong,
-)
+from . import AnswerFormatError, Case, NotAttempted, close, correct, exercise, function_exercise, wrong
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 1 — predict COLA
@@ -40,7 +30,8 @@ COLA_EXPLANATIONS = {
     "C": "A rectangle of ones placed end to end with hop = n_fft covers every sample exactly once: the sum is 1 "
     "everywhere. Overlap is not required; constancy is.",
     "D": "Blackman is narrower than Hann (its weight is concentrated near the centre). Two windows per sample are not "
-    "enough: the sum dips to 0.68 between frames. It needs hop ≤ n_fft/3.",
+    "enough: the sum dips to 0.68 between frames. It is COLA only when n_fft / hop is a whole number of at least 3, "
+    "such as hop = n_fft/4 (case E).",
     "E": "With hop = n_fft/4, four Blackman windows cover every sample and their sum is flat (1.68). Blackman is COLA "
     "for hop = n_fft/3, n_fft/4, …",
     "F": "Hann with hop = n_fft: the windows only touch at their ends, where they are 0 — the sum falls to 0 between "
@@ -73,49 +64,22 @@ def _reference_cola_predictions():
     return [True, True, True, False, True, False]
 
 
-def _as_booleans(answer, count, name):
-    if answer is Ellipsis:
-        raise NotAttempted
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__"):
-        raise AnswerFormatError(f"{name} should be a list of {count} True/False values, got {type(answer).__name__}")
-    items = list(answer)
-    if all(item is Ellipsis for item in items) and items:
-        raise NotAttempted
-    if len(items) != count:
-        raise AnswerFormatError(f"{name} should hold {count} True/False values (one per case), got {len(items)}")
-    values = []
-    for index, item in enumerate(items):
-        if item is Ellipsis:
-            raise AnswerFormatError(f"Fill in every case: item {index} is still ...")
-        if isinstance(item, (bool, np.bool_)) or (isinstance(item, (int, np.integer)) and item in (0, 1)):
-            values.append(bool(item))
-        else:
-            raise AnswerFormatError(f"Item {index} of {name} should be True or False, got {item!r}")
-    return values
-
-
-def _check_cola_predictions(answer) -> Feedback:
-    got = _as_booleans(answer, len(COLA_CASES), "your answer")
-    expected = _reference_cola_predictions()
+@exercise(
+    reference=_reference_cola_predictions,
+    answer={"shape": (len(COLA_CASES),), "dtype": bool},
+)
+def cola_predictions(got, expected):
+    """Picture the windows shifted by hop_length and added. Where the sum dips between frame centres, it is not
+    COLA. In the notebook, overlap_sum(window, 512, hop)[512:-512] is that sum away from the first and last frames:
+    test your guesses with it."""
     wrong_letters = [letter for (letter, _, _), g, e in zip(COLA_CASES, got, expected) if g != e]
     if not wrong_letters:
         return correct("All six right: A, B, C and E add up to a constant; D and F ripple.")
     first = wrong_letters[0]
     said = "COLA" if got["ABCDEF".index(first)] else "not COLA"
-    return wrong(
-        f"{len(COLA_CASES) - len(wrong_letters)} of {len(COLA_CASES)} right; check {', '.join(wrong_letters)}. "
-        f"Case {first} (you said {said}): {COLA_EXPLANATIONS[first]}"
-    )
-
-
-cola_predictions = Exercise(
-    name="cola_predictions",
-    checker=_check_cola_predictions,
-    hint_text="Picture the windows shifted by hop_length and added. Where the sum dips between frame centres, it is "
-    "not COLA. In the notebook, overlap_sum(window, 512, hop)[512:-512] is that sum away from the first and last "
-    "frames: test your guesses with it.",
-    reference=_reference_cola_predictions,
-)
+    right = len(COLA_CASES) - len(wrong_letters)
+    return wrong(f"{right} of {len(COLA_CASES)} right; check {', '.join(wrong_letters)}. Case {first} (you said "
+                 f"{said}): {COLA_EXPLANATIONS[first]}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -133,9 +97,12 @@ def _reference_buzz_frequency():
     return sr / hop_length
 
 
-def _check_buzz_frequency(answer) -> Feedback:
-    got = as_number(answer)
-    expected = _reference_buzz_frequency()
+@exercise(
+    reference=_reference_buzz_frequency,
+)
+def buzz_frequency(got, expected):
+    """Each frame turns into one click, and a new frame starts every hop_length samples. How many clicks per second
+    is that?"""
     if abs(got - expected) <= 0.5:
         return correct(f"{BUZZ_SR} / {BUZZ_HOP} = {expected:.2f} Hz: one click per hop, {expected:.1f} clicks a "
                        "second.")
@@ -150,15 +117,6 @@ def _check_buzz_frequency(answer) -> Feedback:
         return wrong(f"{got:g} Hz is off by a factor of 2: there is exactly one click per frame, and frames start "
                      "every hop_length samples.")
     return wrong(f"{got:g} Hz is not it. How many frames start per second?")
-
-
-buzz_frequency = Exercise(
-    name="buzz_frequency",
-    checker=_check_buzz_frequency,
-    hint_text="Each frame turns into one click, and a new frame starts every hop_length samples. How many clicks "
-    "per second is that?",
-    reference=_reference_buzz_frequency,
-)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -184,44 +142,37 @@ def _sc_test_pairs():
     ]
 
 
-def _check_spectral_convergence(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_spectral_convergence()
-    for S_ref, S_est in _sc_test_pairs():
-        got = as_number(student(S_ref.copy(), S_est.copy()), name="spectral_convergence(S_ref, S_est)")
-        expected = float(reference(S_ref, S_est))
-        if close(got, expected, rel=1e-6, abs_tol=1e-12):
-            continue
-        said = f"For one test pair you returned {got:.4g}; expected {expected:.4g}."
-        difference = np.linalg.norm(S_ref - S_est)
-        ref_norm, est_norm = np.linalg.norm(S_ref), np.linalg.norm(S_est)
-        if close(got, difference, rel=1e-6):
-            return wrong(f"{said} Divide by the norm of S_ref, so the error is relative (0.1 = 10 % of the "
-                         "reference).")
-        if close(got, expected**2, rel=1e-6) or close(got, np.sum((S_ref - S_est) ** 2) / np.sum(S_ref**2), rel=1e-6):
-            return wrong(f"{said} That is the ratio of squared sums (energies). The Frobenius norm is the square "
-                         "root of the sum of squares: use np.linalg.norm.")
-        if est_norm > 0 and close(got, difference / est_norm, rel=1e-6):
-            return wrong(f"{said} Divide by the norm of the reference S_ref, not of the estimate.")
-        if close(got, abs(ref_norm - est_norm) / ref_norm, rel=1e-6, abs_tol=1e-12):
-            return wrong(f"{said} Take the norm of the difference, ‖S_ref − S_est‖, not the difference of the "
-                         "norms: two very different spectrograms can have the same norm.")
-        if expected > 0 and close(got, 20 * math.log10(expected), rel=1e-6):
-            return wrong(f"{said} Return the plain ratio, not decibels.")
-        if close(got, np.mean(np.abs(S_ref - S_est)) / np.mean(np.abs(S_ref)), rel=1e-6):
-            return wrong(f"{said} That is a ratio of mean absolute values; spectral convergence uses the Frobenius "
-                         "norm (square root of the sum of squares).")
-        return wrong(f"{said} Hint: ‖S_ref − S_est‖ / ‖S_ref‖ with np.linalg.norm.")
-    return correct("Your spectral_convergence agrees with ‖S_ref − S_est‖_F / ‖S_ref‖_F on four test pairs.")
-
-
-spectral_convergence = Exercise(
-    name="spectral_convergence",
-    checker=_check_spectral_convergence,
-    hint_text="np.linalg.norm of a 2-D array is the Frobenius norm, the square root of the sum of all squared "
-    "entries. Take it of the difference and divide by the norm of the reference.",
+@function_exercise(
     reference=_reference_spectral_convergence,
+    cases=lambda: [Case("spectral_convergence(S_ref, S_est)", pair) for pair in _sc_test_pairs()],
+    returns={"shape": ()},
+    tolerance={"rtol": 1e-6, "atol": 1e-12},
+    success="Your spectral_convergence agrees with ‖S_ref − S_est‖_F / ‖S_ref‖_F on four test pairs.",
 )
+def spectral_convergence(got, expected, case):
+    """np.linalg.norm of a 2-D array is the Frobenius norm, the square root of the sum of all squared entries. Take
+    it of the difference and divide by the norm of the reference."""
+    S_ref, S_est = case.args
+    said = f"For one test pair you returned {got:.4g}; expected {expected:.4g}."
+    difference = np.linalg.norm(S_ref - S_est)
+    ref_norm, est_norm = np.linalg.norm(S_ref), np.linalg.norm(S_est)
+    if close(got, difference, rel=1e-6):
+        return (f"{said} Divide by the norm of S_ref, so the error is relative (0.1 = 10 % of the "
+                "reference).")
+    if close(got, expected**2, rel=1e-6) or close(got, np.sum((S_ref - S_est) ** 2) / np.sum(S_ref**2), rel=1e-6):
+        return (f"{said} That is the ratio of squared sums (energies). The Frobenius norm is the square "
+                "root of the sum of squares: use np.linalg.norm.")
+    if est_norm > 0 and close(got, difference / est_norm, rel=1e-6):
+        return f"{said} Divide by the norm of the reference S_ref, not of the estimate."
+    if close(got, abs(ref_norm - est_norm) / ref_norm, rel=1e-6, abs_tol=1e-12):
+        return (f"{said} Take the norm of the difference, ‖S_ref − S_est‖, not the difference of the "
+                "norms: two very different spectrograms can have the same norm.")
+    if expected > 0 and close(got, 20 * math.log10(expected), rel=1e-6):
+        return f"{said} Return the plain ratio, not decibels."
+    if close(got, np.mean(np.abs(S_ref - S_est)) / np.mean(np.abs(S_ref)), rel=1e-6):
+        return (f"{said} That is a ratio of mean absolute values; spectral convergence uses the Frobenius "
+                "norm (square root of the sum of squares).")
+    return f"{said} Hint: ‖S_ref − S_est‖ / ‖S_ref‖ with np.linalg.norm."
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -243,16 +194,17 @@ INVERTIBLE_REASONS = {
     "section 2.",
     "B": "B keeps only the magnitude. The phase is gone, and Griffin-Lim only estimates one: close, never exact.",
     "C": "C: hop_length 1024 > n_fft 512, so 512 samples between consecutive frames are never seen by any frame.",
-    "D": "D: rectangular windows at 50 % overlap cover every sample with weight 1 — nothing is lost, so istft "
-    "returns y exactly.",
+    "D": "D: rectangular windows at 50 % overlap cover every sample twice, with weight 1 each (the windows add up "
+    "to 2 everywhere) — nothing is lost, so istft returns y exactly.",
     "E": "E: the periodic Hann window is 0 at its first sample, and with hop_length = n_fft no other frame covers "
     "that sample: one sample per frame is multiplied by 0 and lost.",
     "F": "F: hop 192 is not COLA for Hann, but istft divides by the sum of squared windows, so it only needs that "
     "sum to be non-zero everywhere (no gaps). The complex STFT is complete: y comes back exactly.",
     "G": "G: 40 mel bands summarise 257 frequency bins, and the phase is dropped too: many different signals give "
     "the same mel spectrogram.",
-    "H": "H: with n_mfcc = n_mels the DCT can be undone — you get the mel spectrogram back exactly — but the mel "
-    "spectrogram itself cannot be inverted (G).",
+    "H": "H: with n_mfcc = n_mels the DCT can be undone, but what comes back is the dB mel spectrogram with "
+    "everything more than 80 dB below its peak raised to that floor (power_to_db's top_db=80, which mfcc applies): "
+    "that is lost, and the mel spectrogram itself cannot be inverted either (G).",
 }
 # The order in which mistakes are explained: conceptual ones first.
 _REASON_ORDER = "BGHCEAFD"
@@ -285,9 +237,13 @@ def _as_letters(answer):
     return letters
 
 
-def _check_invertible(answer) -> Feedback:
-    got = _as_letters(answer)
-    expected = _reference_invertible()
+@exercise(
+    reference=_reference_invertible,
+    answer=_as_letters,
+)
+def invertible(got, expected):
+    """Exact inversion needs everything the STFT measured: the phase as well as the magnitude, all the frequency
+    bins, and every sample inside at least one window where the window is not zero."""
     if got == expected:
         return correct("A, D and F: the complex STFT with every sample inside some window. Everything else "
                        "drops phase (B, G, H), bands (G, H) or samples (C, E).")
@@ -300,12 +256,3 @@ def _check_invertible(answer) -> Feedback:
     if missing:
         parts.append(f"missing: {', '.join(missing)}")
     return wrong(f"Not quite ({'; '.join(parts)}). {INVERTIBLE_REASONS[first]}")
-
-
-invertible = Exercise(
-    name="invertible",
-    checker=_check_invertible,
-    hint_text="Exact inversion needs everything the STFT measured: the phase as well as the magnitude, all the "
-    "frequency bins, and every sample inside at least one window where the window is not zero.",
-    reference=_reference_invertible,
-)

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import AnswerFormatError, Exercise, Feedback, NotAttempted, as_function, as_number, close, correct, wrong
+from . import Case, close, correct, exercise, function_exercise, same, wrong
 
 INT16_MIN, INT16_MAX = -32768, 32767
 
 
-def _as_integer_array(value, expected_shape, *, name: str) -> np.ndarray:
-    """The returned value as an int64 array of the expected shape; float arrays are kept (and flagged later)."""
-    if value is Ellipsis:
-        raise NotAttempted
-    try:
-        array = np.asarray(value)
-    except Exception:  # a ragged list, an object NumPy cannot convert
-        raise AnswerFormatError(f"{name} should return a NumPy array, got {type(value).__name__}") from None
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise AnswerFormatError(f"{name} should return a NumPy array of numbers, got {type(value).__name__} "
-                                f"{str(value)[:60]!r}")
-    if array.shape != expected_shape:
-        raise AnswerFormatError(f"{name} should return one value per input element, shape {expected_shape}; "
-                                f"got shape {array.shape}")
-    return array
-
-
-def _same(values: np.ndarray, expected: np.ndarray) -> bool:
-    values = np.asarray(values, dtype=np.float64)
-    return bool(np.all(np.isfinite(values)) and np.array_equal(values, np.asarray(expected, dtype=np.float64)))
+def _exactly(values, expected) -> bool:
+    return same(values, expected, exact=True)
 
 
 # --- Exercise 1: a Q15 multiply -------------------------------------------------------------------------------
@@ -52,55 +34,52 @@ def _q15_cases() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _check_q15_multiply(answer) -> Feedback:
-    student = as_function(answer)
-    a, b = _q15_cases()
-    expected = _reference_q15_multiply()(a, b).astype(np.int64)
-    got = _as_integer_array(student(a.copy(), b.copy()), a.shape, name="q15_multiply(a, b)")
+@function_exercise(
+    reference=_reference_q15_multiply,
+    cases=lambda: [Case("q15_multiply(a, b)", _q15_cases())],
+    returns={"dtype": None, "finite": False},  # the diagnosis explains float results
+    tolerance={"exact": True, "dtype": np.integer},
+    success="Rounded to nearest and saturated: (-1) × (-1) gives 32767, 1 × 0.5 rounds up to 1 step.",
+)
+def q15_multiply(got, expected, case):
+    """Widen to int32 so the Q30 product fits, add 2**14 (half a Q15 step), shift right by 15, then np.clip to
+    [-32768, 32767] and .astype(np.int16)."""
+    a, b = case.args
+    if got.shape != a.shape:
+        return (f"{case.name} should return one value per input element, shape {a.shape}; got shape {got.shape}")
+    if _exactly(got, expected):
+        return (f"The values are right but their type is {got.dtype}: fixed-point results are integers. Finish with "
+                ".astype(np.int16).")
     exact = a.astype(np.int64) * b.astype(np.int64)
-    if _same(got, expected):
-        if not np.issubdtype(got.dtype, np.integer):
-            return wrong(f"The values are right but their type is {got.dtype}: fixed-point results are integers. "
-                         "Finish with .astype(np.int16).")
-        return correct("Rounded to nearest and saturated: (-1) × (-1) gives 32767, 1 × 0.5 rounds up to 1 step.")
     values = got.astype(np.float64)
     wrong_at = np.flatnonzero(values != expected)
     first = int(wrong_at[0]) if wrong_at.size else 0
     example = (f"q15_multiply({int(a[first])}, {int(b[first])}) returned {values[first]:g}; "
                f"expected {int(expected[first])}.")
-    if _same(values, exact):
-        return wrong(f"{example} That is the Q30 product: shift right by 15 to get back to Q15.")
+    if _exactly(values, exact):
+        return f"{example} That is the Q30 product: shift right by 15 to get back to Q15."
     with np.errstate(over="ignore"):
         int16_product = a * b  # NumPy keeps int16 and wraps, like C
     wrapped_variants = [(int16_product + np.int16(2**14)) >> 15, int16_product >> 15, int16_product]
-    if any(_same(values, variant.astype(np.int64)) for variant in wrapped_variants) or (
+    if any(_exactly(values, variant.astype(np.int64)) for variant in wrapped_variants) or (
         set(np.unique(values)) <= {-1.0, 0.0} and not set(np.unique(expected)) <= {-1, 0}
     ):
-        return wrong(f"{example} The product overflowed: int16 × int16 stays int16 in NumPy and wraps. "
-                     "Widen first: a.astype(np.int32) * b.astype(np.int32).")
-    if _same(values, np.clip(exact >> 15, INT16_MIN, INT16_MAX)):
-        return wrong(f"{example} `>> 15` alone floors (rounds towards −∞). Add half a step, 2**14, before shifting.")
+        return (f"{example} The product overflowed: int16 × int16 stays int16 in NumPy and wraps. Widen first: "
+                "a.astype(np.int32) * b.astype(np.int32).")
+    if _exactly(values, np.clip(exact >> 15, INT16_MIN, INT16_MAX)):
+        return f"{example} `>> 15` alone floors (rounds towards −∞). Add half a step, 2**14, before shifting."
     for shifted in (exact >> 16, (exact + 2**15) >> 16):
-        if _same(values, np.clip(shifted, INT16_MIN, INT16_MAX)) or _same(values, shifted):
-            return wrong(f"{example} Q15 has 15 fractional bits: shift by 15, not 16.")
+        if _exactly(values, np.clip(shifted, INT16_MIN, INT16_MAX)) or _exactly(values, shifted):
+            return f"{example} Q15 has 15 fractional bits: shift by 15, not 16."
     unsaturated = (exact + 2**14) >> 15
-    if _same(values, unsaturated) or _same(values, unsaturated.astype(np.int16).astype(np.int64)):
-        return wrong(f"{example} (-1) × (-1) = +1 does not fit in Q15: clip to [-32768, 32767] before converting "
-                     "to int16 (saturate).")
+    if _exactly(values, unsaturated) or _exactly(values, unsaturated.astype(np.int16).astype(np.int64)):
+        return (f"{example} (-1) × (-1) = +1 does not fit in Q15: clip to [-32768, 32767] before converting to int16 "
+                "(saturate).")
     ties = (exact % 2**15) == 2**14
     if wrong_at.size and np.all(ties[wrong_at]):
-        return wrong(f"{example} Only exact ties (half a step) differ: np.round and round() send ties to the even "
-                     "neighbour. Fixed-point code adds 2**14 and shifts, which rounds ties up.")
-    return wrong(f"{example} Hint: widen to int32, multiply, add 2**14, shift right by 15, clip to int16.")
-
-
-q15_multiply = Exercise(
-    name="q15_multiply",
-    checker=_check_q15_multiply,
-    hint_text="Widen to int32 so the Q30 product fits, add 2**14 (half a Q15 step), shift right by 15, then "
-    "np.clip to [-32768, 32767] and .astype(np.int16).",
-    reference=_reference_q15_multiply,
-)
+        return (f"{example} Only exact ties (half a step) differ: np.round and round() send ties to the even "
+                "neighbour. Fixed-point code adds 2**14 and shifts, which rounds ties up.")
+    return f"{example} Hint: widen to int32, multiply, add 2**14, shift right by 15, clip to int16."
 
 
 # --- Exercise 2: the auto-scale shift ---------------------------------------------------------------------------
@@ -145,63 +124,67 @@ def _shift_cases() -> list[tuple[str, np.ndarray]]:
     ]
 
 
-def _check_auto_scale_shift(answer) -> Feedback:
-    student = as_function(answer)
-    reference = _reference_auto_scale_shift()
-    try:
-        silent = student(np.zeros(480, dtype=np.int16))
-    except Exception as error:
-        return wrong(f"A silent frame (all zeros) made your function raise {type(error).__name__}. Return 0 for it: "
-                     "there is no peak to fit (and log2(0) is −∞).")
-    silent_value = as_number(silent, name="auto_scale_shift(silent frame)")
-    if silent_value != 0:
-        return wrong(f"A silent frame (all zeros) gave {silent_value:g}; return 0 when the peak is 0.")
-    for label, frame in _shift_cases():
-        got = as_number(student(frame.copy()), name=f"auto_scale_shift(frame with {label})")
-        expected = reference(frame)
-        if got == expected:
-            continue
-        peak = int(np.max(np.abs(frame.astype(np.int32))))
-        said = f"For a frame with {label}, you returned {got:g}; expected {expected}."
-        if not float(got).is_integer():
-            return wrong(f"{said} A shift is a whole number of bits.")
-        if got < 0:
-            return wrong(f"{said} A shift is never negative: a frame already at full scale gets 0.")
-        if int(frame.min()) == INT16_MIN:
-            if got == 0:
-                return wrong(f"{said} 0 is what the true peak (32768) allows, and what a correct peak finder gives. "
-                             "The device computes more: TFLM's MaxAbs16 keeps its running maximum in int16, "
-                             "-(-32768) = 32768 does not fit and is stored as -32768, so the next sample takes over. "
-                             "Replay its loop.")
-            if got == max(15 - int(np.abs(frame).max()).bit_length(), 0):
-                return wrong(f"{said} np.abs on int16 leaves -32768 negative, so you kept the largest sample seen "
-                             "anywhere; TFLM's loop forgets everything before the -32768.")
-            return wrong(f"{said} Replay the device's loop sample by sample: after -32768 the running maximum is "
-                         "-32768, and any larger sample replaces it.")
-        if peak * 2.0**got > INT16_MAX:
-            if peak & (peak - 1) == 0:
-                return wrong(f"{said} {peak} × 2**{got:g} = {peak * 2**int(got)} overflows int16 (max 32767). A peak "
-                             "that is a power of two needs one bit more than log2 suggests: use 15 − bit_length.")
-            if int(frame.max()) < peak and got == reference(np.clip(frame, 0, None)):
-                return wrong(f"{said} The peak magnitude includes negative samples: use the largest |sample|, "
-                             "not the largest sample.")
-            if got == expected + 1:
-                return wrong(f"{said} One bit too many: {peak} × 2**{got:g} = {peak * 2**int(got)} overflows int16. "
-                             "The shifted peak must stay ≤ 32767: shift = 15 − (number of bits of the peak).")
-            return wrong(f"{said} The shifted peak {peak} × 2**{got:g} no longer fits in int16.")
-        return wrong(f"{said} The frame could be shifted further: {peak} × 2**{expected} = {peak * 2**expected} "
-                     "still fits in int16. Each unused bit is lost precision.")
-    return correct("The device's shift: the largest that keeps every sample in int16 — and TFLM's quirk after -32768.")
+SILENT = "silent frame"
 
 
-auto_scale_shift = Exercise(
-    name="auto_scale_shift",
-    checker=_check_auto_scale_shift,
-    hint_text="Replay the device's loop in Python ints: start at 0; a sample above the maximum replaces it; "
-    "otherwise a sample whose negation is above it replaces it with the negation, except that -(-32768) is stored "
-    "as -32768 (int16). Then 0 if peak <= 0, else max(15 - peak.bit_length(), 0).",
+def _auto_scale_cases():
+    silent = Case(f"auto_scale_shift({SILENT})", (np.zeros(480, dtype=np.int16),), about=SILENT)
+    return [silent] + [Case(f"auto_scale_shift(frame with {label})", (frame,), about=label)
+                       for label, frame in _shift_cases()]
+
+
+def _auto_scale_raised(error, case):
+    if case.about == SILENT:
+        return (f"A silent frame (all zeros) made your function raise {type(error).__name__}. Return 0 for it: there "
+                "is no peak to fit (and log2(0) is −∞).")
+    return None
+
+
+@function_exercise(
     reference=_reference_auto_scale_shift,
+    cases=_auto_scale_cases,
+    returns={"shape": ()},
+    tolerance={"exact": True},
+    raised=_auto_scale_raised,
+    success="The device's shift: the largest that keeps every sample in int16, and TFLM's quirk after -32768.",
 )
+def auto_scale_shift(got, expected, case):
+    """Replay the device's loop in Python ints: start at 0; a sample above the maximum replaces it; otherwise a
+    sample whose negation is above it replaces it with the negation, except that -(-32768) is stored as -32768
+    (int16). Then 0 if peak <= 0, else max(15 - peak.bit_length(), 0)."""
+    (frame,) = case.args
+    if case.about == SILENT:
+        return f"A silent frame (all zeros) gave {got:g}; return 0 when the peak is 0."
+    reference = _reference_auto_scale_shift()
+    peak = int(np.max(np.abs(frame.astype(np.int32))))
+    said = f"For a frame with {case.about}, you returned {got:g}; expected {expected}."
+    if not float(got).is_integer():
+        return f"{said} A shift is a whole number of bits."
+    if got < 0:
+        return f"{said} A shift is never negative: a frame already at full scale gets 0."
+    if int(frame.min()) == INT16_MIN:
+        if got == 0:
+            return (f"{said} 0 is what the true peak (32768) allows, and what a correct peak finder gives. The device "
+                    "computes more: TFLM's MaxAbs16 keeps its running maximum in int16, -(-32768) = 32768 does not "
+                    "fit and is stored as -32768, so the next sample takes over. Replay its loop.")
+        if got == max(15 - int(np.abs(frame).max()).bit_length(), 0):
+            return (f"{said} np.abs on int16 leaves -32768 negative, so you kept the largest sample seen anywhere; "
+                    "TFLM's loop forgets everything before the -32768.")
+        return (f"{said} Replay the device's loop sample by sample: after -32768 the running maximum is -32768, and "
+                "any larger sample replaces it.")
+    if peak * 2.0**got > INT16_MAX:
+        if peak & (peak - 1) == 0:
+            return (f"{said} {peak} × 2**{got:g} = {peak * 2**int(got)} overflows int16 (max 32767). A peak that is a "
+                    "power of two needs one bit more than log2 suggests: use 15 − bit_length.")
+        if int(frame.max()) < peak and got == reference(np.clip(frame, 0, None)):
+            return (f"{said} The peak magnitude includes negative samples: use the largest |sample|, not the largest "
+                    "sample.")
+        if got == expected + 1:
+            return (f"{said} One bit too many: {peak} × 2**{got:g} = {peak * 2**int(got)} overflows int16. The shifted "
+                    "peak must stay ≤ 32767: shift = 15 − (number of bits of the peak).")
+        return f"{said} The shifted peak {peak} × 2**{got:g} no longer fits in int16."
+    return (f"{said} The frame could be shifted further: {peak} × 2**{expected} = {peak * 2**expected} still fits in "
+            "int16. Each unused bit is lost precision.")
 
 
 # --- Exercise 3: log values to int8 -----------------------------------------------------------------------------
@@ -220,48 +203,44 @@ def _log_cases() -> np.ndarray:
     return np.concatenate([np.arange(0, 1500), [2000, 4000, 32767]]).astype(np.int16)
 
 
-def _check_log_to_int8(answer) -> Feedback:
-    student = as_function(answer)
-    v = _log_cases()
-    expected = _reference_log_to_int8()(v).astype(np.int64)
-    got = _as_integer_array(student(v.copy()), v.shape, name="log_to_int8(v)")
-    if _same(got, expected):
-        if got.dtype != np.int8:
-            return wrong(f"The values are right; make them the model's input type: .astype(np.int8) "
-                         f"(you returned {got.dtype}).")
-        return correct("Your int8 features match the frontend's quantize_features on 1 503 log values.")
+@function_exercise(
+    reference=_reference_log_to_int8,
+    cases=lambda: [Case("log_to_int8(v)", (_log_cases(),))],
+    returns={"dtype": None, "finite": False},  # the diagnosis explains float results
+    tolerance={"exact": True, "dtype": np.int8},
+    success="Your int8 features match the frontend's quantize_features on 1 503 log values.",
+)
+def log_to_int8(got, expected, case):
+    """Widen v to int32, compute (v * 256 + 333) // 666 (floor equals truncation for v ≥ 0), subtract 128, np.clip
+    to [-128, 127], then .astype(np.int8)."""
+    (v,) = case.args
+    if got.shape != v.shape:
+        return (f"{case.name} should return one value per input element, shape {v.shape}; got shape {got.shape}")
+    if _exactly(got, expected):
+        return (f"The values are right; make them the model's input type: .astype(np.int8) (you returned "
+                f"{got.dtype}).")
     values = got.astype(np.float64)
-    wrong_at = np.flatnonzero(values != expected)
-    first = int(wrong_at[0])
+    first = int(np.flatnonzero(values != expected)[0])
     said = f"For v = {int(v[first])} you returned {values[first]:g}; expected {int(expected[first])}."
     v64 = v.astype(np.int64)
     quotient = (v64 * 256 + 333) // 666
-    if _same(values, np.clip(quotient, -128, 127)) or _same(values, quotient):
-        return wrong(f"{said} Subtract 128 to centre the range on zero: int8 runs from -128 to 127.")
-    if _same(values, quotient - 128) or _same(values, (quotient - 128).astype(np.int8).astype(np.int64)):
-        return wrong(f"{said} Large log values give more than 127: np.clip to [-128, 127] before .astype(np.int8) "
-                     "(casting alone wraps 130 round to -126).")
+    if _exactly(values, np.clip(quotient, -128, 127)) or _exactly(values, quotient):
+        return f"{said} Subtract 128 to centre the range on zero: int8 runs from -128 to 127."
+    if _exactly(values, quotient - 128) or _exactly(values, (quotient - 128).astype(np.int8).astype(np.int64)):
+        return (f"{said} Large log values give more than 127: np.clip to [-128, 127] before .astype(np.int8) (casting "
+                "alone wraps 130 round to -126).")
     with np.errstate(over="ignore"):
         wrapped = (v * np.int16(256) + np.int16(333)).astype(np.int64)
-    if _same(values, np.clip(wrapped // 666 - 128, -128, 127)) or _same(
+    if _exactly(values, np.clip(wrapped // 666 - 128, -128, 127)) or _exactly(
         values, np.clip(np.trunc(wrapped / 666) - 128, -128, 127)
     ):
-        return wrong(f"{said} v * 256 overflowed int16 and wrapped. Widen first: v.astype(np.int32) * 256.")
-    if _same(values, np.clip(v64 * 256 // 666 - 128, -128, 127)):
-        return wrong(f"{said} The + 333 is missing: it is half of 666, so the division rounds to nearest.")
+        return f"{said} v * 256 overflowed int16 and wrapped. Widen first: v.astype(np.int32) * 256."
+    if _exactly(values, np.clip(v64 * 256 // 666 - 128, -128, 127)):
+        return f"{said} The + 333 is missing: it is half of 666, so the division rounds to nearest."
     if np.all(np.abs(values - expected) <= 1):
-        return wrong(f"{said} Off by one step somewhere: compute trunc((v * 256 + 333) / 666) in integers "
-                     "(// for v ≥ 0), then subtract 128 and clamp.")
-    return wrong(f"{said} Hint: (v.astype(np.int32) * 256 + 333) // 666 − 128, clamped to [-128, 127].")
-
-
-log_to_int8 = Exercise(
-    name="log_to_int8",
-    checker=_check_log_to_int8,
-    hint_text="Widen v to int32, compute (v * 256 + 333) // 666 (floor equals truncation for v ≥ 0), subtract 128, "
-    "np.clip to [-128, 127], then .astype(np.int8).",
-    reference=_reference_log_to_int8,
-)
+        return (f"{said} Off by one step somewhere: compute trunc((v * 256 + 333) / 666) in integers (// for v ≥ 0), "
+                "then subtract 128 and clamp.")
+    return f"{said} Hint: (v.astype(np.int32) * 256 + 333) // 666 − 128, clamped to [-128, 127]."
 
 
 # --- Exercise 4: the slowest clock that keeps up ----------------------------------------------------------------
@@ -276,9 +255,12 @@ def _reference_clock_mhz():
     return cycles_per_hop / 0.020 / 1e6  # cycles per second, in MHz
 
 
-def _check_clock_mhz(answer) -> Feedback:
-    got = as_number(answer)
-    expected = _reference_clock_mhz()
+@exercise(
+    reference=_reference_clock_mhz,
+)
+def clock_mhz(got, expected):
+    """Cycles needed per hop = multiply-accumulates × cycles per MAC. The clock must deliver them within one 20 ms
+    hop: frequency = cycles / 0.020 s. Convert Hz to MHz."""
     if close(got, expected, rel=1e-2):
         return correct(f"{expected:.1f} MHz: 672 000 cycles every 20 ms. The nRF52840's 64 MHz leaves about half "
                        "for the frontend and everything else.")
@@ -297,12 +279,3 @@ def _check_clock_mhz(answer) -> Feedback:
     if close(got, expected * HOP_SECONDS, rel=1e-2):
         return wrong(f"{got:g} MHz would do the work once per second; it must be done every 20 ms.")
     return wrong(f"{got:g} MHz is not it. Cycles per hop = 336 000 × 2; they must fit in 0.020 s.")
-
-
-clock_mhz = Exercise(
-    name="clock_mhz",
-    checker=_check_clock_mhz,
-    hint_text="Cycles needed per hop = multiply-accumulates × cycles per MAC. The clock must deliver them within "
-    "one 20 ms hop: frequency = cycles / 0.020 s. Convert Hz to MHz.",
-    reference=_reference_clock_mhz,
-)

@@ -31,12 +31,19 @@ def test_alias_frequency_typical_mistakes_get_their_hint(student, hint):
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(18513, "count at the file's own 16000 Hz"), (25513, "Off by one"), (25515, "Off by one"),
-     (1.16 * 22050, "rounded"), (12345, "is not it")],
+    [(18513, "count at the file's own 16000 Hz"), (25512, "Off by one"), (25515, "Off by one"),
+     (25513.23, "not a whole number"), (1.16 * 22050, "rounded"), (12345, "is not it")],
 )
 def test_sample_count_typical_mistakes(answer, hint):
     passed, text = feedback(lesson01.sample_count, answer)
     assert passed is False and hint in text
+
+
+@pytest.mark.parametrize("answer", [25513, 25514])
+def test_sample_count_accepts_either_rounding_of_the_exact_length(answer):
+    """18513 · 22050 / 16000 = 25513.2: the lesson does not teach that librosa rounds it up, so 25513 is right too."""
+    passed, text = feedback(lesson01.sample_count, answer)
+    assert passed is True and "25514" in text
 
 
 def test_sample_count_reference_matches_librosa():
