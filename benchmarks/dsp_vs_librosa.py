@@ -45,11 +45,11 @@ def main():
             lambda: librosa.stft(y, n_fft=2048, hop_length=512),
         ),
         "melspectrogram": (
-            lambda: dsp.melspectrogram(y, sr, n_fft=2048, hop_length=512, n_mels=128),
+            lambda: dsp.melspectrogram(y=y, sr=sr, n_fft=2048, hop_length=512, n_mels=128),
             lambda: librosa.feature.melspectrogram(y=y, sr=sr, n_fft=2048, hop_length=512, n_mels=128),
         ),
         "mfcc": (
-            lambda: dsp.mfcc(y, sr, n_mfcc=20, n_fft=2048, hop_length=512, n_mels=128),
+            lambda: dsp.mfcc(y=y, sr=sr, n_mfcc=20, n_fft=2048, hop_length=512, n_mels=128),
             lambda: librosa.feature.mfcc(y=y, sr=sr, n_mfcc=20, n_fft=2048, hop_length=512, n_mels=128),
         ),
     }

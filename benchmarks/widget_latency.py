@@ -74,7 +74,7 @@ def in_process(steps: int) -> dict:
 
     course_utils.setup(verbose=False)
     y = make_clip()
-    explorer = SpectrogramExplorer(y, SR, n_fft=N_FFT, hop_length=HOP_START)
+    explorer = SpectrogramExplorer(y, sr=SR, n_fft=N_FFT, hop_length=HOP_START)
     slider = explorer.controls["hop_length"]
     ready = {}
     explorer._image.observe(lambda change: ready.setdefault("t", time.perf_counter()), names="value")

@@ -58,7 +58,7 @@ def resample(y, *, orig_sr, target_sr) -> np.ndarray:
     return librosa.resample(y, orig_sr=orig_sr, target_sr=target_sr, res_type="soxr_hq")
 
 
-def wav_bytes(y, sr, *, normalize: bool = False) -> bytes:
+def wav_bytes(y, *, sr, normalize: bool = False) -> bytes:
     """Encode mono float samples as a 16-bit PCM WAV file in memory.
 
     ``normalize=False`` (the default) keeps the level, so quiet stays quiet — unlike ``IPython.display.Audio``,
@@ -78,7 +78,7 @@ def wav_bytes(y, sr, *, normalize: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def write_wav(path, y, sr) -> Path:
+def write_wav(path, y, *, sr) -> Path:
     """Write mono float samples to ``path`` as a 16-bit PCM WAV file (folders are created); returns the path.
 
     The file holds exactly what :func:`wav_bytes` encodes, so samples beyond [-1, 1] are refused, not clipped.
@@ -88,15 +88,15 @@ def write_wav(path, y, sr) -> Path:
     path = Path(path).expanduser()
     if path.suffix.lower() != ".wav":
         raise ParameterError(f"path must end in .wav (the file is written as WAV), got {str(path)!r}")
-    content = wav_bytes(y, sr)
+    content = wav_bytes(y, sr=sr)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     return path
 
 
-def audio_tag(y, sr, *, normalize: bool = False) -> str:
+def audio_tag(y, *, sr, normalize: bool = False) -> str:
     """An HTML ``<audio>`` element with the sound embedded (works in JupyterLab, Notebook, Colab and on GitHub)."""
-    encoded = base64.b64encode(wav_bytes(y, sr, normalize=normalize)).decode("ascii")
+    encoded = base64.b64encode(wav_bytes(y, sr=sr, normalize=normalize)).decode("ascii")
     return f'<audio controls preload="none" src="data:audio/wav;base64,{encoded}"></audio>'
 
 
@@ -110,7 +110,7 @@ class Players:
         self.normalize = normalize
         self.html = "".join(
             '<div style="display:inline-block;margin:0 1.5em 0.5em 0;vertical-align:top">'
-            f"<div><b>{html.escape(str(label))}</b></div>{audio_tag(y, sr, normalize=normalize)}</div>"
+            f"<div><b>{html.escape(str(label))}</b></div>{audio_tag(y, sr=sr, normalize=normalize)}</div>"
             for label, y, sr in self.items
         )
 

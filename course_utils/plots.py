@@ -53,7 +53,7 @@ def show(fig=None, *, alt: str):
             metadata={"image/png": {"alt": alt}})
 
 
-def waveform(y, sr, *, ax=None, offset: float = 0.0, label: str | None = None, **line_kwargs):
+def waveform(y, *, sr, ax=None, offset: float = 0.0, label: str | None = None, **line_kwargs):
     """Draw samples against time in seconds. ``offset`` (s) shifts the time axis, e.g. to show a zoomed excerpt.
 
     Returns

@@ -109,27 +109,27 @@ def test_the_recorder_resamples_with_the_one_resampler():
 
 def test_wav_bytes_refuses_samples_beyond_full_scale_and_normalize_scales_them():
     with pytest.raises(ParameterError, match=r"y peaks at 1\.5, beyond \[-1, 1\]"):
-        audio.wav_bytes(np.array([0.0, 1.5, -0.5]), SR)
-    back, _ = sf.read(io.BytesIO(audio.wav_bytes(np.array([0.0, 1.5, -0.75]), SR, normalize=True)))
+        audio.wav_bytes(np.array([0.0, 1.5, -0.5]), sr=SR)
+    back, _ = sf.read(io.BytesIO(audio.wav_bytes(np.array([0.0, 1.5, -0.75]), sr=SR, normalize=True)))
     np.testing.assert_allclose(back, [0.0, 1.0, -0.5], atol=1 / 32768)
 
 
 def test_write_wav_writes_what_wav_bytes_encodes(tmp_path):
     y = tone(1600, SR)
-    path = audio.write_wav(tmp_path / "deep" / "tone.wav", y, SR)
-    assert path.read_bytes() == audio.wav_bytes(y, SR)
+    path = audio.write_wav(tmp_path / "deep" / "tone.wav", y, sr=SR)
+    assert path.read_bytes() == audio.wav_bytes(y, sr=SR)
     assert sf.info(path).subtype == "PCM_16"
 
 
 @pytest.mark.parametrize("path, error", [("tone.mp3", ParameterError), (3, TypeError)])
 def test_write_wav_refuses_other_formats(path, error):
     with pytest.raises(error):
-        audio.write_wav(path, tone(10, SR), SR)
+        audio.write_wav(path, tone(10, SR), sr=SR)
 
 
 def test_write_wav_refuses_to_clip_and_writes_nothing(tmp_path):
     with pytest.raises(ParameterError, match="peaks at 2"):
-        audio.write_wav(tmp_path / "loud.wav", np.array([0.0, 2.0]), SR)
+        audio.write_wav(tmp_path / "loud.wav", np.array([0.0, 2.0]), sr=SR)
     assert not (tmp_path / "loud.wav").exists()
 
 
@@ -195,4 +195,4 @@ def test_own_voice_resampled_beyond_full_scale_is_scaled_and_the_description_say
     y, sr, about = own_voice_or("yes_439c84f4_nohash_1", sr=44100, recorder=rec)
     assert sr == 44100 and float(np.abs(y).max()) == 1.0
     assert "scaled down" in about and about.startswith("your recording 'yes' (1.00 s at 44100 Hz, microphone; ")
-    audio.wav_bytes(y, sr)  # so a lesson can play it
+    audio.wav_bytes(y, sr=sr)  # so a lesson can play it

@@ -68,7 +68,7 @@ def test_mfcc_matches_librosa(clip, n_fft, n_mels, n_mfcc, lifter):
     kwargs = dict(n_mfcc=n_mfcc, lifter=lifter, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # both warn about empty mel filters at n_fft=256, n_mels=128
-        ours = dsp.mfcc(y, sr, **kwargs)
+        ours = dsp.mfcc(y=y, sr=sr, **kwargs)
         theirs = librosa.feature.mfcc(y=y, sr=sr, **kwargs)
     assert_close(ours, theirs)
 
@@ -84,7 +84,7 @@ def test_mfcc_matches_librosa(clip, n_fft, n_mels, n_mfcc, lifter):
 )
 def test_mfcc_options_and_defaults_match_librosa(kwargs):
     y, sr = CLIPS["command"]()
-    assert_close(dsp.mfcc(y, sr, **kwargs), librosa.feature.mfcc(y=y, sr=sr, **kwargs))
+    assert_close(dsp.mfcc(y=y, sr=sr, **kwargs), librosa.feature.mfcc(y=y, sr=sr, **kwargs))
 
 
 def test_mfcc_from_log_mel_spectrogram_matches_librosa():

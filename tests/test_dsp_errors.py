@@ -16,9 +16,9 @@ Y = np.sin(2 * np.pi * 440 * np.arange(SR) / SR)
 def test_n_fft_must_be_positive(n_fft):
     for call in (
         lambda: dsp.stft(Y, n_fft=n_fft),
-        lambda: dsp.mel_filterbank(SR, n_fft=n_fft),
-        lambda: dsp.melspectrogram(Y, SR, n_fft=n_fft),
-        lambda: dsp.fft_frequencies(SR, n_fft=n_fft),
+        lambda: dsp.mel_filterbank(sr=SR, n_fft=n_fft),
+        lambda: dsp.melspectrogram(y=Y, sr=SR, n_fft=n_fft),
+        lambda: dsp.fft_frequencies(sr=SR, n_fft=n_fft),
     ):
         with pytest.raises(ParameterError, match="n_fft must be >= 1"):
             call()
@@ -29,14 +29,14 @@ def test_n_fft_must_be_an_int(n_fft):
     with pytest.raises(TypeError, match="n_fft must be an integer"):
         dsp.stft(Y, n_fft=n_fft)
     with pytest.raises(TypeError, match="n_fft must be an integer"):
-        dsp.mfcc(Y, SR, n_fft=n_fft)
+        dsp.mfcc(y=Y, sr=SR, n_fft=n_fft)
 
 
 @pytest.mark.parametrize("hop_length", [0, -1])
 def test_hop_length_must_be_positive(hop_length):
     for call in (
         lambda: dsp.stft(Y, hop_length=hop_length),
-        lambda: dsp.melspectrogram(Y, SR, hop_length=hop_length),
+        lambda: dsp.melspectrogram(y=Y, sr=SR, hop_length=hop_length),
         lambda: dsp.frame(Y, frame_length=512, hop_length=hop_length),
         lambda: dsp.istft(dsp.stft(Y, n_fft=256), hop_length=hop_length),
     ):
@@ -88,39 +88,39 @@ def test_matrix_dft_has_a_size_limit():
 @pytest.mark.parametrize("n_mels", [0, -3])
 def test_n_mels_must_be_at_least_one(n_mels):
     with pytest.raises(ParameterError, match="n_mels must be >= 1"):
-        dsp.mel_filterbank(SR, n_mels=n_mels)
+        dsp.mel_filterbank(sr=SR, n_mels=n_mels)
     with pytest.raises(ParameterError, match="n_mels must be >= 1"):
-        dsp.melspectrogram(Y, SR, n_mels=n_mels)
+        dsp.melspectrogram(y=Y, sr=SR, n_mels=n_mels)
 
 
 @pytest.mark.parametrize(("fmin", "fmax"), [(4000.0, 4000.0), (5000.0, 1000.0)])
 def test_fmin_must_be_below_fmax(fmin, fmax):
     with pytest.raises(ParameterError, match="fmin=.* must be below fmax"):
-        dsp.mel_filterbank(SR, fmin=fmin, fmax=fmax)
+        dsp.mel_filterbank(sr=SR, fmin=fmin, fmax=fmax)
     with pytest.raises(ParameterError, match="fmin=.* must be below fmax"):
         dsp.mel_frequencies(10, fmin=fmin, fmax=fmax)
 
 
 def test_fmax_cannot_exceed_nyquist():
     with pytest.raises(ParameterError, match=r"fmax=9000 Hz must be <= sr / 2 = 8000 Hz"):
-        dsp.mel_filterbank(SR, fmax=9000.0)
+        dsp.mel_filterbank(sr=SR, fmax=9000.0)
     with pytest.raises(ParameterError, match="fmax"):
-        dsp.mfcc(Y, SR, fmax=11025.0)
+        dsp.mfcc(y=Y, sr=SR, fmax=11025.0)
 
 
 def test_negative_fmin_is_rejected():
     with pytest.raises(ParameterError, match="fmin must be >= 0"):
-        dsp.mel_filterbank(SR, fmin=-10.0)
+        dsp.mel_filterbank(sr=SR, fmin=-10.0)
 
 
 def test_norm_must_be_slaney_or_none():
     with pytest.raises(ParameterError, match="norm must be one of"):
-        dsp.mel_filterbank(SR, norm="l2")
+        dsp.mel_filterbank(sr=SR, norm="l2")
 
 
 def test_empty_mel_filters_warn_that_n_mels_is_too_high():
     with pytest.warns(UserWarning, match="n_mels is too high for n_fft"):
-        dsp.melspectrogram(Y, SR, n_fft=256, n_mels=128)
+        dsp.melspectrogram(y=Y, sr=SR, n_fft=256, n_mels=128)
 
 
 # --- sample rate ---------------------------------------------------------------------------------------------
@@ -129,11 +129,11 @@ def test_empty_mel_filters_warn_that_n_mels_is_too_high():
 @pytest.mark.parametrize("sr", [0, -16000])
 def test_sr_must_be_positive(sr):
     for call in (
-        lambda: dsp.mel_filterbank(sr),
-        lambda: dsp.melspectrogram(Y, sr),
-        lambda: dsp.mfcc(Y, sr),
-        lambda: dsp.fft_frequencies(sr),
-        lambda: dsp.frames_to_time(10, sr),
+        lambda: dsp.mel_filterbank(sr=sr),
+        lambda: dsp.melspectrogram(y=Y, sr=sr),
+        lambda: dsp.mfcc(y=Y, sr=sr),
+        lambda: dsp.fft_frequencies(sr=sr),
+        lambda: dsp.frames_to_time(10, sr=sr),
     ):
         with pytest.raises(ParameterError, match="sr must be a positive sample rate"):
             call()
@@ -141,7 +141,7 @@ def test_sr_must_be_positive(sr):
 
 def test_sr_is_required():
     with pytest.raises(TypeError, match="sr must be a positive integer sample rate"):
-        dsp.melspectrogram(Y)
+        dsp.melspectrogram(y=Y)
 
 
 # --- the signal ----------------------------------------------------------------------------------------------
@@ -149,8 +149,8 @@ def test_sr_is_required():
 Y_TAKING_FUNCTIONS = {
     "stft": lambda y: dsp.stft(y, n_fft=256),
     "spectrogram": lambda y: dsp.spectrogram(y, n_fft=256),
-    "melspectrogram": lambda y: dsp.melspectrogram(y, SR, n_fft=256, n_mels=20),
-    "mfcc": lambda y: dsp.mfcc(y, SR, n_fft=256, n_mels=20),
+    "melspectrogram": lambda y: dsp.melspectrogram(y=y, sr=SR, n_fft=256, n_mels=20),
+    "mfcc": lambda y: dsp.mfcc(y=y, sr=SR, n_fft=256, n_mels=20),
     "frame": lambda y: dsp.frame(y, frame_length=1, hop_length=1),
 }
 
@@ -185,11 +185,11 @@ def test_integer_y_says_how_to_convert(function):
 def test_y_and_S_are_exclusive():
     S = np.abs(dsp.stft(Y, n_fft=512)) ** 2
     with pytest.raises(ParameterError, match="either y .* or S"):
-        dsp.melspectrogram(Y, SR, S=S)
+        dsp.melspectrogram(y=Y, sr=SR, S=S)
     with pytest.raises(ParameterError, match="give y .* or S"):
         dsp.melspectrogram(sr=SR)
     with pytest.raises(ParameterError, match="either y .* or S"):
-        dsp.mfcc(Y, SR, S=dsp.power_to_db(dsp.melspectrogram(S=S, sr=SR)))
+        dsp.mfcc(y=Y, sr=SR, S=dsp.power_to_db(dsp.melspectrogram(S=S, sr=SR)))
 
 
 # --- decibels, cepstrum, inversion ---------------------------------------------------------------------------
@@ -220,13 +220,13 @@ def test_power_to_db_refuses_complex_input_and_says_what_to_do():
 
 def test_n_mfcc_limits_and_dct_type():
     with pytest.raises(ParameterError, match="n_mfcc must be >= 1"):
-        dsp.mfcc(Y, SR, n_mfcc=0)
+        dsp.mfcc(y=Y, sr=SR, n_mfcc=0)
     with pytest.raises(ParameterError, match="n_mfcc=30 must be <= n_mels=20"):
-        dsp.mfcc(Y, SR, n_mfcc=30, n_mels=20)
+        dsp.mfcc(y=Y, sr=SR, n_mfcc=30, n_mels=20)
     with pytest.raises(ParameterError, match="dct_type must be one of 2"):
-        dsp.mfcc(Y, SR, dct_type=3)
+        dsp.mfcc(y=Y, sr=SR, dct_type=3)
     with pytest.raises(ParameterError, match="lifter must be >= 0"):
-        dsp.mfcc(Y, SR, lifter=-1)
+        dsp.mfcc(y=Y, sr=SR, lifter=-1)
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,7 @@ def test_griffin_lim_converges_and_fast_version_converges_faster(speech):
 def test_mel_to_stft_fits_the_bands_and_follows_the_level(speech):
     y, sr = speech
     S = np.abs(dsp.stft(y, n_fft=512, hop_length=128))
-    W = dsp.mel_filterbank(sr, n_fft=512, n_mels=40)
+    W = dsp.mel_filterbank(sr=sr, n_fft=512, n_mels=40)
     mel = W @ S**2
     estimate = dsp.mel_to_stft(mel, sr=sr, n_fft=512)
     assert estimate.shape == S.shape and np.all(estimate >= 0)
@@ -102,7 +102,7 @@ def test_mel_to_stft_fits_the_bands_and_follows_the_level(speech):
 
 def test_mel_to_stft_is_the_least_energy_non_negative_fit():
     sr, n_fft = 16000, 512
-    W = dsp.mel_filterbank(sr, n_fft=n_fft, n_mels=40, htk=True, norm=None)
+    W = dsp.mel_filterbank(sr=sr, n_fft=n_fft, n_mels=40, htk=True, norm=None)
     # A spectrum in the span of the filters is what the pseudo-inverse returns, so it is the least-energy
     # solution; with non-negative weights it is also non-negative, so the constrained answer must be the same.
     coefficients = np.random.default_rng(0).random((40, 3))

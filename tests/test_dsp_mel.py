@@ -109,7 +109,7 @@ def test_mel_filterbank_is_librosas_arithmetic_in_float64(htk, norm):
 
 def test_empty_filters_warn_with_advice():
     with pytest.warns(UserWarning, match="n_mels is too high for n_fft=256.*Lower n_mels, raise n_fft"):
-        dsp.mel_filterbank(16000, n_fft=256, n_mels=128)
+        dsp.mel_filterbank(sr=16000, n_fft=256, n_mels=128)
 
 
 @settings(max_examples=60, deadline=None)
@@ -125,13 +125,13 @@ def test_filterbank_rows_are_non_negative_and_peak_inside_their_band(sr, n_fft, 
     fmin, fmax = sorted(fraction * sr / 2 for fraction in band)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # empty filters are allowed here; they are skipped below
-        weights = dsp.mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+        weights = dsp.mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     assert weights.shape == (n_mels, 1 + n_fft // 2)
     assert np.all(weights >= 0)
     if norm is None:
         assert np.all(weights <= 1 + 1e-12)
     edges = dsp.mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
-    bin_frequencies = dsp.fft_frequencies(sr, n_fft=n_fft)
+    bin_frequencies = dsp.fft_frequencies(sr=sr, n_fft=n_fft)
     for i, row in enumerate(weights):
         if row.max() > 0:
             peak = bin_frequencies[np.argmax(row)]
@@ -151,7 +151,7 @@ def test_melspectrogram_matches_librosa(clip, n_fft, n_mels, htk, norm):
     kwargs = dict(n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels, htk=htk, norm=norm)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # both warn about empty filters at n_fft=256, n_mels=128
-        ours = dsp.melspectrogram(y, sr, **kwargs)
+        ours = dsp.melspectrogram(y=y, sr=sr, **kwargs)
         theirs = librosa.feature.melspectrogram(y=y, sr=sr, **kwargs)
     assert_close(ours, theirs)
 
@@ -166,7 +166,7 @@ def test_melspectrogram_matches_librosa(clip, n_fft, n_mels, htk, norm):
 )
 def test_melspectrogram_options_and_defaults_match_librosa(kwargs):
     y, sr = CLIPS["speech"]()
-    assert_close(dsp.melspectrogram(y, sr, **kwargs), librosa.feature.melspectrogram(y=y, sr=sr, **kwargs))
+    assert_close(dsp.melspectrogram(y=y, sr=sr, **kwargs), librosa.feature.melspectrogram(y=y, sr=sr, **kwargs))
 
 
 def test_melspectrogram_from_a_spectrogram_matches_librosa():

@@ -169,7 +169,7 @@ def test_istft_inverts_uncentred_stft_away_from_the_edges():
 @pytest.mark.parametrize("sr", [8000, 16000, 22050])
 @pytest.mark.parametrize("n_fft", [255, 256, 2048])
 def test_fft_frequencies_match_librosa(sr, n_fft):
-    ours = dsp.fft_frequencies(sr, n_fft=n_fft)
+    ours = dsp.fft_frequencies(sr=sr, n_fft=n_fft)
     np.testing.assert_array_equal(ours, librosa.fft_frequencies(sr=sr, n_fft=n_fft))
     assert ours[0] == 0 and ours[1] == sr / n_fft
 
@@ -182,16 +182,16 @@ def test_frame_time_conversions_match_librosa(hop_length, n_fft):
     np.testing.assert_array_equal(
         dsp.frames_to_samples(frames, **kwargs), librosa.frames_to_samples(frames, **kwargs)
     )
-    times = dsp.frames_to_time(frames, 16000, **kwargs)
+    times = dsp.frames_to_time(frames, sr=16000, **kwargs)
     np.testing.assert_allclose(times, librosa.frames_to_time(frames, sr=16000, **kwargs), rtol=1e-12)
     query = np.linspace(0, 2, 101)
     np.testing.assert_array_equal(
-        dsp.time_to_frames(query, 16000, **kwargs), librosa.time_to_frames(query, sr=16000, **kwargs)
+        dsp.time_to_frames(query, sr=16000, **kwargs), librosa.time_to_frames(query, sr=16000, **kwargs)
     )
 
 
 def test_frames_to_time_labels_stft_columns():
     y, sr = CLIPS["speech"]()
     D = dsp.stft(y, n_fft=512, hop_length=160)
-    times = dsp.frames_to_time(np.arange(D.shape[1]), sr, hop_length=160)
+    times = dsp.frames_to_time(np.arange(D.shape[1]), sr=sr, hop_length=160)
     assert times[0] == 0 and times[-1] <= len(y) / sr

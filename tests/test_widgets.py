@@ -69,7 +69,7 @@ def panel_text(explorer) -> str:
 
 # ----------------------------------------------------------------------------------------------- spectrogram
 def test_spectrogram_readouts_follow_n_fft_and_hop(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     assert ex.readouts["delta_f_hz"] == SR / 2048
     assert ex.readouts["delta_t_ms"] == 1000 * 512 / SR
     assert ex.readouts["shape"] == (1025, 1 + len(clip) // 512)
@@ -85,7 +85,7 @@ def test_spectrogram_readouts_follow_n_fft_and_hop(clip):
 
 
 def test_spectrogram_window_follows_n_fft_only_while_equal(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     ex.set(n_fft=512)
     assert ex.values()["win_length"] == 512 and ex.message == ""
     ex.set(win_length=256)
@@ -95,7 +95,7 @@ def test_spectrogram_window_follows_n_fft_only_while_equal(clip):
 
 
 def test_spectrogram_invalid_settings_show_a_message_and_keep_the_figure(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     image, readouts = ex.image_bytes, dict(ex.readouts)
     ex.set(win_length=4096)
     assert "win_length=4096 must be <= n_fft=2048" in ex.message
@@ -120,7 +120,7 @@ def test_spectrogram_invalid_settings_show_a_message_and_keep_the_figure(clip):
     ],
 )
 def test_set_rejects_values_a_control_cannot_take(clip, values, words):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     settings = ex.values()
     ex.set(**values)
     assert words in ex.message
@@ -128,7 +128,7 @@ def test_set_rejects_values_a_control_cannot_take(clip, values, words):
 
 
 def test_set_with_an_unknown_control_raises_naming_it(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     with pytest.raises(ParameterError, match="no control nfft"):
         ex.set(nfft=1024)
 
@@ -149,11 +149,11 @@ def test_set_with_an_unknown_control_raises_naming_it(clip):
 def test_spectrogram_constructor_names_the_bad_argument(clip, kwargs, error, words):
     arguments = {"y": clip, "sr": SR, **kwargs}
     with pytest.raises(error, match=words):
-        SpectrogramExplorer(arguments.pop("y"), arguments.pop("sr"), **arguments)
+        SpectrogramExplorer(arguments.pop("y"), sr=arguments.pop("sr"), **arguments)
 
 
 def test_spectrogram_mel_scale_and_empty_filter_warning(clip):
-    ex = SpectrogramExplorer(clip, SR, scale="mel", n_mels=64)
+    ex = SpectrogramExplorer(clip, sr=SR, scale="mel", n_mels=64)
     assert ex.readouts["shape"][0] == 64 and ex.message == ""
     assert not ex.controls["n_mels"].disabled
     ex.set(n_fft=256, n_mels=256)
@@ -164,14 +164,14 @@ def test_spectrogram_mel_scale_and_empty_filter_warning(clip):
 
 
 def test_spectrogram_linear_power_and_log_axis(clip):
-    ex = SpectrogramExplorer(clip, SR, db=False, scale="log")
+    ex = SpectrogramExplorer(clip, sr=SR, db=False, scale="log")
     assert ex.data["S"].max() == pytest.approx(1.0)
     assert ex.controls["top_db"].disabled
     assert ex.readouts["shown_hz"] == (32.0, 8000.0)
 
 
 def test_spectrogram_plays_the_clip(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     assert ex.audio is ex.y and ex.audio_sr == SR
     (player,) = panel_widgets(ex, ipywidgets.Audio)
     assert player.value[:4] == b"RIFF"
@@ -179,14 +179,14 @@ def test_spectrogram_plays_the_clip(clip):
 
 # ----------------------------------------------------------------------------------------------- rendering
 def test_control_changes_render_in_the_background(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     ex.controls["hop_length"].value = 256
     assert ex.wait(timeout=10)
     assert ex.readouts["delta_t_ms"] == 16.0
 
 
 def test_background_errors_go_to_the_panel(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     image = ex.image_bytes
     ex.controls["win_length"].value = 4096
     assert ex.wait(timeout=10)
@@ -194,7 +194,7 @@ def test_background_errors_go_to_the_panel(clip):
 
 
 def test_latest_value_wins_when_changes_outpace_renders(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     compute = ex._compute
 
     def slow_compute(values):
@@ -212,7 +212,7 @@ def test_latest_value_wins_when_changes_outpace_renders(clip):
 
 
 def test_only_moving_parts_are_redrawn(clip, monkeypatch):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     full_draws = []
     draw = ex.figure.canvas.draw
     monkeypatch.setattr(ex.figure.canvas, "draw", lambda: full_draws.append(1) or draw())
@@ -223,7 +223,7 @@ def test_only_moving_parts_are_redrawn(clip, monkeypatch):
 
 
 def test_presentation_mode_enlarges_the_figure(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     width, height = image_size(ex)
     ex.set(presentation=True)
     large = image_size(ex)
@@ -247,7 +247,7 @@ def test_presentation_follows_the_notebook_unless_overridden():
 
 
 def test_display_bundle_has_the_widget_and_a_static_png(clip):
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     bundle = ex._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.panel.model_id
     png = base64.b64decode(bundle["image/png"])
@@ -256,12 +256,12 @@ def test_display_bundle_has_the_widget_and_a_static_png(clip):
 
 
 def test_summary_is_deterministic(clip):
-    first = SpectrogramExplorer(clip, SR).summary()
-    assert first == SpectrogramExplorer(clip, SR).summary()
+    first = SpectrogramExplorer(clip, sr=SR).summary()
+    assert first == SpectrogramExplorer(clip, sr=SR).summary()
     assert first == ("SpectrogramExplorer: n_fft=2048 hop_length=512 win_length=2048 window=hann scale=linear "
                      "n_mels=128 fmin=0 fmax=8000 db=True top_db=80 | delta_f_hz=7.8125 delta_t_ms=32 window_ms=128 "
                      "n_frames=32 shape=(1025, 32) shown_hz=(0, 8000)")
-    ex = SpectrogramExplorer(clip, SR)
+    ex = SpectrogramExplorer(clip, sr=SR)
     ex.set(win_length=4096)
     assert ex.summary().endswith("| message: win_length=4096 must be <= n_fft=2048: the window has to fit in the "
                                  "FFT frame")
@@ -269,7 +269,7 @@ def test_summary_is_deterministic(clip):
 
 # ----------------------------------------------------------------------------------------------- lesson 01
 def test_aliasing_folds_tones_above_nyquist():
-    ex = AliasingExplorer(8000, freq=7000)
+    ex = AliasingExplorer(sr=8000, freq=7000)
     assert ex.readouts["nyquist_hz"] == 4000 and ex.readouts["heard_hz"] == 1000 and ex.readouts["aliased"]
     audio, image = ex.audio, ex.image_bytes
     ex.set(freq=3000.0)
@@ -284,7 +284,7 @@ def test_aliasing_folds_tones_above_nyquist():
 
 
 def test_quantization_levels_snr_and_audio(clip):
-    ex = QuantizationExplorer(clip, SR, bits=8)
+    ex = QuantizationExplorer(clip, sr=SR, bits=8)
     assert ex.readouts["levels"] == 256 and ex.readouts["step"] == 2 / 256
     expected = dsp.snr_db(clip, ex.quantize(8, False).astype(clip.dtype))
     assert ex.readouts["snr_db"] == round(expected, 2)
@@ -299,12 +299,12 @@ def test_quantization_levels_snr_and_audio(clip):
     ex.set(bits=0)
     assert "bits must be between 1 and 16" in ex.message
     with pytest.raises(ParameterError, match="bits must be <= 16"):
-        QuantizationExplorer(clip, SR, bits=17)
+        QuantizationExplorer(clip, sr=SR, bits=17)
 
 
 # ----------------------------------------------------------------------------------------------- lesson 02
 def test_window_leakage_readouts():
-    ex = WindowExplorer(SR, window="boxcar", n_fft=256, zero_padding=4, freq=1000.0, level2_db=None)
+    ex = WindowExplorer(sr=SR, window="boxcar", n_fft=256, zero_padding=4, freq=1000.0, level2_db=None)
     assert ex.readouts["bin_spacing_hz"] == 62.5 and ex.readouts["plotted_spacing_hz"] == 15.625
     assert ex.readouts["mainlobe_bins"] == 2.0 and ex.readouts["highest_sidelobe_db"] == -13.3
     assert ex.readouts["peak_hz"] == 1000.0
@@ -320,10 +320,10 @@ def test_window_leakage_readouts():
 
 # ----------------------------------------------------------------------------------------------- lesson 04
 def test_mel_filterbank_draws_each_band_and_flags_empty_ones():
-    ex = MelFilterbankExplorer(SR, n_fft=512, n_mels=40)
+    ex = MelFilterbankExplorer(sr=SR, n_fft=512, n_mels=40)
     assert ex.readouts["empty_filters"] == 0 and ex.message == ""
     assert len(ex.artists["filters"].get_segments()) == 40 and len(ex.artists["bins"].get_segments()) == 257
-    np.testing.assert_allclose(ex.data["weights"], dsp.mel_filterbank(SR, n_fft=512, n_mels=40))
+    np.testing.assert_allclose(ex.data["weights"], dsp.mel_filterbank(sr=SR, n_fft=512, n_mels=40))
     ex.set(n_mels=128, n_fft=128)
     empty = ex.readouts["empty_filters"]
     assert empty > 0 and "Empty filters" in ex.message
@@ -335,7 +335,7 @@ def test_mel_filterbank_draws_each_band_and_flags_empty_ones():
 
 # ----------------------------------------------------------------------------------------------- lesson 05
 def test_decibels_reference_floor_and_range(clip):
-    ex = DecibelExplorer(clip, SR)
+    ex = DecibelExplorer(clip, sr=SR)
     assert ex.readouts["max_db"] == 0 and ex.readouts["range_db"] == 80
     ex.set(ref=1.0)
     peak_db = 10 * np.log10(ex.power.max())
@@ -344,12 +344,12 @@ def test_decibels_reference_floor_and_range(clip):
     assert ex.readouts["silence_db"] == -30.0 and ex.readouts["min_db"] == -30.0
     assert "ref=1.0 amin=1e-03 top_db=off" in ex.summary()
     with pytest.raises(ParameterError, match="ref must be"):
-        DecibelExplorer(clip, SR, ref="loud")
+        DecibelExplorer(clip, sr=SR, ref="loud")
 
 
 # ----------------------------------------------------------------------------------------------- lesson 06
 def test_mfcc_keeps_n_mfcc_and_rebuilds(clip):
-    ex = MFCCExplorer(clip, SR, n_mfcc=13, n_mels=40)
+    ex = MFCCExplorer(clip, sr=SR, n_mfcc=13, n_mels=40)
     frames = 1 + len(clip) // 256
     assert ex.readouts["mfcc_shape"] == (13, frames)
     np.testing.assert_allclose(ex.data["mfcc"], dsp.mfcc(S=ex.log_mel(40), n_mfcc=13))
@@ -366,7 +366,7 @@ def test_mfcc_keeps_n_mfcc_and_rebuilds(clip):
 
 # ----------------------------------------------------------------------------------------------- lesson 07
 def test_griffin_lim_convergence_and_audio(clip):
-    ex = GriffinLimExplorer(clip, SR, n_iter=8)
+    ex = GriffinLimExplorer(clip, sr=SR, n_iter=8)
     convergence = ex.data["convergence"]
     assert len(convergence) == 8 and convergence[-1] < convergence[0]
     np.testing.assert_array_equal(ex.artists["convergence"].get_ydata(), convergence)
@@ -385,11 +385,12 @@ def test_every_exported_explorer_takes_audio_or_a_sample_rate_first():
     for cls in ALL_EXPLORERS:
         assert issubclass(cls, widgets.Explorer)
         assert next(iter(inspect.signature(cls).parameters)) in ("y", "sr"), cls.__name__
+        assert inspect.signature(cls).parameters["sr"].kind is inspect.Parameter.KEYWORD_ONLY, cls.__name__
 
 
 @pytest.mark.parametrize("cls", ALL_EXPLORERS, ids=lambda cls: cls.__name__)
 def test_every_explorer_renders_and_summarises_its_defaults(cls, clip):
-    ex = cls(clip, SR) if cls in EXPLORERS_OF_A_CLIP else cls()
+    ex = cls(clip, sr=SR) if cls in EXPLORERS_OF_A_CLIP else cls()
     assert ex.message == "" and ex.image_bytes[:2] == b"\xff\xd8" and ex.render_count == 1
     assert ex.summary().startswith(f"{cls.__name__}: ") and ex.readouts
     assert all(artist.figure is ex.figure for artist in ex.artists.values())
@@ -399,17 +400,17 @@ def test_every_explorer_renders_and_summarises_its_defaults(cls, clip):
 
 @pytest.mark.parametrize("cls", EXPLORERS_OF_A_CLIP, ids=lambda cls: cls.__name__)
 def test_any_clip_works_including_a_recording(cls, recorded):
-    ex = cls(recorded, 22050)
+    ex = cls(recorded, sr=22050)
     assert ex.message == "" and ex.image_bytes[:2] == b"\xff\xd8"
-    assert ex.summary() == cls(recorded, 22050).summary()
+    assert ex.summary() == cls(recorded, sr=22050).summary()
 
 
 @pytest.mark.parametrize("cls", EXPLORERS_OF_A_CLIP, ids=lambda cls: cls.__name__)
 def test_every_clip_explorer_checks_its_audio(cls):
     with pytest.raises(TypeError, match="y must be a NumPy array"):
-        cls("not audio", SR)
+        cls("not audio", sr=SR)
     with pytest.raises(ParameterError, match="sr must be a positive"):
-        cls(np.zeros(4000, dtype=np.float32), -1)
+        cls(np.zeros(4000, dtype=np.float32), sr=-1)
 
 
 def test_a_frame_with_audio_must_say_its_rate():
@@ -418,5 +419,5 @@ def test_a_frame_with_audio_must_say_its_rate():
 
 
 def test_summary_names_a_choice_whose_initial_value_is_the_first_option():
-    explorer = DecibelExplorer(synth.noise(sr=16000, duration=0.5), 16000, top_db=None)
+    explorer = DecibelExplorer(synth.noise(sr=16000, duration=0.5), sr=16000, top_db=None)
     assert " top_db=off " in explorer.summary()

@@ -124,7 +124,7 @@ def test_image_panel_paints_in_the_colour_bar_limits():
 # ----------------------------------------------------------------------------------------------- explorers
 @pytest.mark.parametrize("scale", ["linear", "log", "mel"])
 def test_a_tone_is_a_bright_row_at_its_frequency_on_every_scale(tone, scale):
-    ex = SpectrogramExplorer(tone, SR, n_fft=2048, hop_length=256, window="boxcar", scale=scale)
+    ex = SpectrogramExplorer(tone, sr=SR, n_fft=2048, hop_length=256, window="boxcar", scale=scale)
     title = ("mel " if scale == "mel" else "") + "power spectrogram"
     frequency, bright, median, hz_per_pixel = bright_line(ex, title)
     # One FFT bin (on the mel scale: two bands) among several per pixel: only max-pooling keeps it lit.
@@ -133,7 +133,7 @@ def test_a_tone_is_a_bright_row_at_its_frequency_on_every_scale(tone, scale):
 
 
 def test_low_frequencies_are_at_the_bottom(tone):
-    ex = SpectrogramExplorer(synth.mix(tone, synth.tone(6000.0, sr=SR, duration=1.0, amplitude=0.05)), SR,
+    ex = SpectrogramExplorer(synth.mix(tone, synth.tone(6000.0, sr=SR, duration=1.0, amplitude=0.05)), sr=SR,
                              n_fft=2048, window="boxcar")
     crop, frequencies, _ = pixels_in_axes(ex, "power spectrogram")
     lit = frequencies[crop.mean(axis=1) > 60]
@@ -144,7 +144,7 @@ def test_low_frequencies_are_at_the_bottom(tone):
 def test_a_click_is_a_bright_column_at_its_time_for_any_hop():
     y = np.zeros(SR, dtype=np.float32)
     y[int(0.6 * SR)] = 1.0
-    ex = SpectrogramExplorer(y, SR, n_fft=512, hop_length=128)
+    ex = SpectrogramExplorer(y, sr=SR, n_fft=512, hop_length=128)
     for hop in (128, 256):
         ex.set(hop_length=hop)
         crop, _, times = pixels_in_axes(ex, "power spectrogram")
@@ -154,8 +154,8 @@ def test_a_click_is_a_bright_column_at_its_time_for_any_hop():
 @pytest.mark.parametrize(
     "make, title",
     [
-        (lambda y: DecibelExplorer(y, SR), "power_to_db(S, ref, amin, top_db)"),
-        (lambda y: GriffinLimExplorer(y, SR), "spectrogram of the rebuilt signal"),
+        (lambda y: DecibelExplorer(y, sr=SR), "power_to_db(S, ref, amin, top_db)"),
+        (lambda y: GriffinLimExplorer(y, sr=SR), "spectrogram of the rebuilt signal"),
     ],
     ids=["decibels", "griffin_lim"],
 )
@@ -168,7 +168,7 @@ def test_every_spectrogram_panel_draws_a_tone_at_its_frequency(tone, make, title
 @pytest.mark.parametrize("title", ["log-mel spectrogram (dB)", "rebuilt from the kept MFCCs (dB)"])
 def test_mfcc_panels_draw_a_tone_in_the_mel_band_that_covers_it(tone, title):
     n_mels = 40
-    band, bright, median, _ = bright_line(MFCCExplorer(tone, SR, n_mels=n_mels, n_mfcc=n_mels), title)
+    band, bright, median, _ = bright_line(MFCCExplorer(tone, sr=SR, n_mels=n_mels, n_mfcc=n_mels), title)
     edges = dsp.mel_frequencies(n_mels + 2, fmax=SR / 2)
     band = round(band)  # the y coordinates of these panels are band numbers
     assert bright > median + 60, (bright, median)
@@ -176,7 +176,7 @@ def test_mfcc_panels_draw_a_tone_in_the_mel_band_that_covers_it(tone, title):
 
 
 def test_mfcc_greys_out_the_dropped_coefficients_above_the_kept_ones(tone):
-    ex = MFCCExplorer(tone, SR, n_mfcc=5, n_mels=40)
+    ex = MFCCExplorer(tone, sr=SR, n_mfcc=5, n_mels=40)
     crop, coefficient, _ = pixels_in_axes(ex, "DCT coefficients (kept in colour)", mode="RGB")
     grey = np.mean(np.all(np.abs(crop - 235) <= 6, axis=2), axis=1) > 0.9
     assert grey[coefficient > 5].all() and not grey[coefficient < 4].any()

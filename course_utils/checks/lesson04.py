@@ -121,7 +121,7 @@ def empty_filter_count(sr, n_fft, n_mels, *, htk=False):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        weights = dsp.mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, htk=htk)
+        weights = dsp.mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, htk=htk)
     return int(np.sum(weights.max(axis=1) <= 0))
 
 
@@ -134,7 +134,7 @@ def _reference_smallest_n_fft():
     while True:
         with warnings.catch_warnings(record=True) as caught:  # record the "Empty filters" warning, don't print it
             warnings.simplefilter("always")
-            dsp.mel_filterbank(22050, n_fft=n_fft, n_mels=128, htk=True)
+            dsp.mel_filterbank(sr=22050, n_fft=n_fft, n_mels=128, htk=True)
         if not caught:
             break
         n_fft *= 2  # the next power of two

@@ -123,7 +123,7 @@ def lifter_weights(n_mfcc, lifter, *, convention="librosa"):
     return 1 + (lifter / 2) * np.sin(np.pi * n / lifter)
 
 
-def mfcc(y=None, sr=None, *, S=None, n_mfcc=20, dct_type=2, norm="ortho", lifter=0, mel_norm="slaney", **kwargs):
+def mfcc(*, y=None, sr=None, S=None, n_mfcc=20, dct_type=2, norm="ortho", lifter=0, mel_norm="slaney", **kwargs):
     """Mel-frequency cepstral coefficients (like ``librosa.feature.mfcc``, equal to it in float64).
 
     Taught in notebooks/06_mfcc.ipynb.
@@ -162,7 +162,7 @@ def mfcc(y=None, sr=None, *, S=None, n_mfcc=20, dct_type=2, norm="ortho", lifter
     require_choice("norm", norm, ("ortho", None))
     lifter = require_number("lifter", lifter, minimum=0)
     if S is None:
-        S = power_to_db(melspectrogram(y, sr, norm=mel_norm, **kwargs))
+        S = power_to_db(melspectrogram(y=y, sr=sr, norm=mel_norm, **kwargs))
     elif y is not None:
         raise ParameterError("give either y (audio) or S (a log-mel spectrogram), not both")
     else:

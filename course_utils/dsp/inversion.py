@@ -158,7 +158,7 @@ def mel_to_stft(M, *, sr, n_fft=2048, power=2.0, fmin=0.0, fmax=None, htk=False,
     if np.any(M < 0):
         raise ParameterError("M must be a mel spectrogram (non-negative), e.g. melspectrogram(y=y, sr=sr)")
     power = require_number("power", power, above=0)
-    weights = mel_filterbank(sr, n_fft=n_fft, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    weights = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     n_bins = weights.shape[1]
     # Rows sqrt(ε)·||W||·I under W add the energy term to the squared error that nnls minimises.
     stacked = np.vstack([weights, np.sqrt(_RIDGE) * np.linalg.norm(weights, 2) * np.eye(n_bins)])

@@ -125,7 +125,7 @@ def mel_frequencies(n_mels=128, *, fmin=0.0, fmax, htk=False):
     return mel_to_hz(mels, htk=htk)
 
 
-def mel_filterbank(sr, *, n_fft=2048, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney"):
+def mel_filterbank(*, sr, n_fft=2048, n_mels=128, fmin=0.0, fmax=None, htk=False, norm="slaney"):
     """Triangular mel filters that turn an STFT's frequency bins into mel bands (like ``librosa.filters.mel``).
 
     Taught in notebooks/04_mel_scale.ipynb.
@@ -174,7 +174,7 @@ def mel_filterbank(sr, *, n_fft=2048, n_mels=128, fmin=0.0, fmax=None, htk=False
     require_choice("htk", htk, (False, True))
     require_choice("norm", norm, ("slaney", None))
 
-    bin_frequencies = fft_frequencies(sr, n_fft=n_fft)
+    bin_frequencies = fft_frequencies(sr=sr, n_fft=n_fft)
     edges = mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
     widths = np.diff(edges)
     distance = edges[:, np.newaxis] - bin_frequencies  # Hz from each edge to each bin
@@ -198,9 +198,9 @@ def mel_filterbank(sr, *, n_fft=2048, n_mels=128, fmin=0.0, fmax=None, htk=False
 
 
 def melspectrogram(
+    *,
     y=None,
     sr=None,
-    *,
     S=None,
     n_fft=2048,
     hop_length=512,
@@ -259,5 +259,5 @@ def melspectrogram(
     else:
         S = require_array("S", S, ndim=2)
         n_fft = 2 * (S.shape[0] - 1)
-    mel_basis = mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    mel_basis = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     return mel_basis @ S

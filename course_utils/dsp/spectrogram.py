@@ -140,7 +140,7 @@ def spectrogram(
     return np.abs(D) ** power
 
 
-def fft_frequencies(sr, *, n_fft=2048):
+def fft_frequencies(*, sr, n_fft=2048):
     """Centre frequency in Hz of each STFT row: ``k * sr / n_fft`` for ``k = 0 … n_fft // 2``.
 
     Taught in notebooks/02_fourier_transform.ipynb and notebooks/03_stft.ipynb.
@@ -183,7 +183,7 @@ def frames_to_samples(frames, *, hop_length=512, n_fft=None):
     return (np.asanyarray(frames) * hop_length + offset).astype(int)
 
 
-def frames_to_time(frames, sr, *, hop_length=512, n_fft=None):
+def frames_to_time(frames, *, sr, hop_length=512, n_fft=None):
     """Time in seconds of each frame: ``frames_to_samples(frames, ...) / sr`` (like ``librosa.frames_to_time``).
 
     Taught in notebooks/03_stft.ipynb.
@@ -204,7 +204,7 @@ def frames_to_time(frames, sr, *, hop_length=512, n_fft=None):
     return frames_to_samples(frames, hop_length=hop_length, n_fft=n_fft) / sr
 
 
-def time_to_frames(times, sr, *, hop_length=512, n_fft=None):
+def time_to_frames(times, *, sr, hop_length=512, n_fft=None):
     """Index of the frame containing each time in seconds; the inverse of `frames_to_time`.
 
     Taught in notebooks/03_stft.ipynb.

@@ -36,7 +36,7 @@ def last_take_path() -> Path | None:
 def save_last_take(take: Take) -> Path | None:
     """Write ``take`` to :func:`last_take_path` for the other lessons; returns the path (``None`` when off)."""
     path = last_take_path()
-    return None if path is None else write_wav(path, take.y, take.sr)
+    return None if path is None else write_wav(path, take.y, sr=take.sr)
 
 
 def last_recording() -> Take | None:

@@ -60,11 +60,11 @@ class Take:
 
     def wav_bytes(self) -> bytes:
         """The take as a 16-bit PCM WAV file in memory (:func:`course_utils.audio.wav_bytes`)."""
-        return wav_bytes(self.y, self.sr)
+        return wav_bytes(self.y, sr=self.sr)
 
     def save(self, path) -> Path:
         """Write the take to ``path`` as a 16-bit PCM WAV file (folders are created); returns the path."""
-        return write_wav(path, self.y, self.sr)
+        return write_wav(path, self.y, sr=self.sr)
 
     def player(self):
         """A labelled audio player (``course_utils.audio.players``) at the take's real level."""

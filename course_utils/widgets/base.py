@@ -371,7 +371,7 @@ class Explorer:
             from ..audio import wav_bytes
 
             peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-            self._audio_widget.value = wav_bytes(audio, frame.audio_sr, normalize=peak > 1.0)
+            self._audio_widget.value = wav_bytes(audio, sr=frame.audio_sr, normalize=peak > 1.0)
             self.audio, self.audio_sr = audio, frame.audio_sr
         self.render_count += 1
 

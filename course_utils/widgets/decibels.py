@@ -58,7 +58,7 @@ class DecibelExplorer(Explorer):
 
     figsize = (9.0, 3.4)
 
-    def __init__(self, y, sr, *, ref="max", amin=1e-10, top_db=80.0, n_fft=1024, hop_length=256, presentation=None):
+    def __init__(self, y, *, sr, ref="max", amin=1e-10, top_db=80.0, n_fft=1024, hop_length=256, presentation=None):
         from .. import dsp
 
         super().__init__(presentation=presentation)

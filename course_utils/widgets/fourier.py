@@ -76,7 +76,7 @@ class WindowExplorer(Explorer):
 
     figsize = (9.0, 3.4)
 
-    def __init__(self, sr=16000, *, window="hann", n_fft=256, zero_padding=4, freq=1000.0, freq2=1500.0,
+    def __init__(self, *, sr=16000, window="hann", n_fft=256, zero_padding=4, freq=1000.0, freq2=1500.0,
                  level2_db=-40.0, presentation=None):
         super().__init__(presentation=presentation)
         self.sr = require_sr(sr)

@@ -60,7 +60,7 @@ class GriffinLimExplorer(Explorer):
     figsize = (9.0, 3.4)
     has_audio = True
 
-    def __init__(self, y, sr, *, n_iter=32, momentum=0.99, init="random", n_fft=512, hop_length=128,
+    def __init__(self, y, *, sr, n_iter=32, momentum=0.99, init="random", n_fft=512, hop_length=128,
                  max_seconds=4.0, presentation=None):
         from .. import dsp
 

@@ -57,7 +57,7 @@ class MelFilterbankExplorer(Explorer):
 
     figsize = (9.0, 3.3)
 
-    def __init__(self, sr=16000, *, n_fft=512, n_mels=40, fmin=0.0, fmax=None, htk=False, norm="slaney",
+    def __init__(self, *, sr=16000, n_fft=512, n_mels=40, fmin=0.0, fmax=None, htk=False, norm="slaney",
                  presentation=None):
         super().__init__(presentation=presentation)
         self.sr = require_sr(sr)
@@ -95,7 +95,7 @@ class MelFilterbankExplorer(Explorer):
         sr, n_fft, n_mels = self.sr, values["n_fft"], values["n_mels"]
         fmin, fmax, htk, norm = values["fmin"], values["fmax"], values["htk"], values["norm"]
         # mel_filterbank raises ParameterError for fmin >= fmax: the base class shows it in the panel.
-        weights, warning = quiet_call(dsp.mel_filterbank, sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax,
+        weights, warning = quiet_call(dsp.mel_filterbank, sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax,
                                       htk=htk, norm=norm)
         edges = dsp.mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
         # The same rule as mel_filterbank's warning: a band starting at 0 Hz may rightly have zero weight.

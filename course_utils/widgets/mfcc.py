@@ -58,7 +58,7 @@ class MFCCExplorer(Explorer):
 
     figsize = (9.0, 5.4)
 
-    def __init__(self, y, sr, *, n_mfcc=13, lifter=0, n_mels=40, n_fft=1024, hop_length=256, presentation=None):
+    def __init__(self, y, *, sr, n_mfcc=13, lifter=0, n_mels=40, n_fft=1024, hop_length=256, presentation=None):
         from .. import dsp
 
         super().__init__(presentation=presentation)

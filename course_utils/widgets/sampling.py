@@ -59,7 +59,7 @@ class AliasingExplorer(Explorer):
     figsize = (9.0, 3.2)
     has_audio = True
 
-    def __init__(self, sr=8000, *, freq=1000.0, presentation=None):
+    def __init__(self, *, sr=8000, freq=1000.0, presentation=None):
         super().__init__(presentation=presentation)
         sr = require_sr(sr)
         freq = require_number("freq", freq, minimum=0, maximum=24000)
@@ -160,7 +160,7 @@ class QuantizationExplorer(Explorer):
     max_bits = 16
     view_s = 0.02
 
-    def __init__(self, y, sr, *, bits=8, dither=False, presentation=None):
+    def __init__(self, y, *, sr, bits=8, dither=False, presentation=None):
         super().__init__(presentation=presentation)
         self.y = require_audio(y)
         self.sr = require_sr(sr)

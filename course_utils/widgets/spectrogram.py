@@ -98,8 +98,8 @@ class SpectrogramExplorer(Explorer):
     def __init__(
         self,
         y,
-        sr,
         *,
+        sr,
         n_fft=2048,
         hop_length=512,
         win_length=None,
@@ -176,7 +176,7 @@ class SpectrogramExplorer(Explorer):
 
         key = (n_fft, n_mels, fmin, fmax)
         if self._filterbank_cache[0] != key:
-            weights, warning = quiet_call(dsp.mel_filterbank, self.sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
+            weights, warning = quiet_call(dsp.mel_filterbank, sr=self.sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
             self._filterbank_cache = (key, (weights, warning))
         return self._filterbank_cache[1]
 
