@@ -6,6 +6,7 @@ asyncio poll is never woken and sees the reply only when its timeout runs out (j
 """
 
 import asyncio
+import contextlib
 import importlib.util
 import time
 from queue import Empty
@@ -30,8 +31,9 @@ def _load_script():
 execute_notebooks = _load_script()
 
 
-async def _reply_during_a_send(*, timeout, recheck_every_s=None):
-    """Wait for a reply on a real shell channel while the reply arrives during a send; return (seconds, lost)."""
+@contextlib.contextmanager
+def _shell_channel_pair(*, recheck_every_s=None):
+    """A kernel-side ROUTER and a client shell channel on loopback; yields (kernel, session, channel, lost)."""
     kernel = zmq.Context().socket(zmq.ROUTER)
     client = zmq.asyncio.Context().socket(zmq.DEALER)
     try:
@@ -42,6 +44,15 @@ async def _reply_during_a_send(*, timeout, recheck_every_s=None):
         lost = []
         if recheck_every_s is not None:
             execute_notebooks.recheck_while_waiting(channel, every_s=recheck_every_s, on_lost=lambda: lost.append(1))
+        yield kernel, session, channel, lost
+    finally:
+        client.close(linger=0)
+        kernel.close(linger=0)
+
+
+async def _reply_during_a_send(*, timeout, recheck_every_s=None):
+    """Wait for a reply on a real shell channel while the reply arrives during a send; return (seconds, lost)."""
+    with _shell_channel_pair(recheck_every_s=recheck_every_s) as (kernel, session, channel, lost):
         channel.send(session.msg("execute_request"))
         ident, *frames = kernel.recv_multipart()
         waiting = asyncio.ensure_future(channel.get_msg(timeout=timeout))
@@ -53,9 +64,6 @@ async def _reply_during_a_send(*, timeout, recheck_every_s=None):
         message = await waiting
         assert message["msg_type"] == "execute_request"
         return time.monotonic() - start, lost
-    finally:
-        client.close(linger=0)
-        kernel.close(linger=0)
 
 
 def test_a_reply_arriving_during_a_send_is_missed_until_the_timeout_without_the_recheck():
@@ -72,15 +80,7 @@ def test_the_recheck_finds_that_reply_at_the_next_recheck_and_reports_it():
 
 def test_a_reply_that_woke_the_client_late_is_not_reported_as_lost():
     async def reply_while_busy():
-        kernel = zmq.Context().socket(zmq.ROUTER)
-        client = zmq.asyncio.Context().socket(zmq.DEALER)
-        try:
-            port = kernel.bind_to_random_port("tcp://127.0.0.1")
-            client.connect(f"tcp://127.0.0.1:{port}")
-            session = Session(key=b"")
-            channel = AsyncKernelClient().shell_channel_class(client, session)
-            lost = []
-            execute_notebooks.recheck_while_waiting(channel, every_s=0.3, on_lost=lambda: lost.append(1))
+        with _shell_channel_pair(recheck_every_s=0.3) as (kernel, session, channel, lost):
             channel.send(session.msg("execute_request"))
             ident, *frames = kernel.recv_multipart()
             waiting = asyncio.ensure_future(channel.get_msg(timeout=30))
@@ -89,9 +89,6 @@ def test_a_reply_that_woke_the_client_late_is_not_reported_as_lost():
             time.sleep(0.5)  # busy past the re-check's end: its wake-up and its timeout come due together
             await waiting
             return lost
-        finally:
-            client.close(linger=0)
-            kernel.close(linger=0)
 
     assert asyncio.run(reply_while_busy()) == []
 

@@ -15,6 +15,7 @@ from course_utils import tinyml as tm
 from course_utils.tinyml import pipeline as fe
 from course_utils.tinyml import tables
 
+from tinyml_support import stream_in_chunks  # noqa: E402
 import tflite_micro  # noqa: F401,E402  (a dev dependency: its absence must fail, not skip)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -306,13 +307,7 @@ def test_log_output_relates_to_int8_and_float():
 @settings(max_examples=15, deadline=None)
 def test_streaming_any_chunking_equals_batch(chunk_sizes):
     y = clip(CLIPS[5])
-    stream = tm.StreamingFrontend()
-    rows, position, i = [], 0, 0
-    while position < y.size:
-        size = chunk_sizes[i % len(chunk_sizes)]
-        rows.append(stream.push(y[position : position + size]))
-        position, i = position + size, i + 1
-    np.testing.assert_array_equal(np.concatenate(rows), tm.frontend(y))
+    np.testing.assert_array_equal(stream_in_chunks(tm.StreamingFrontend(), y, chunk_sizes), tm.frontend(y))
 
 
 def test_push_hop_yields_one_row_per_hop_once_primed():
