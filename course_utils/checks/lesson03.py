@@ -116,7 +116,7 @@ def stft_parameters(got, expected):
         if delta_f > PARAM_MAX_BIN_HZ:
             return wrong(f"n_fft = {n_fft} gives Δf = sr / n_fft = {delta_f:.3g} Hz, more than 20 Hz: too coarse.")
         return wrong(f"n_fft = {n_fft} gives Δf = {delta_f:.3g} Hz, which works, but a smaller power of two also "
-                     "does — and a shorter window blurs time less.")
+                     "does, with less computation and memory (the window stays win_length samples long).")
     if hop == 10:
         return wrong("hop_length is in samples, not milliseconds: 10 ms at 16 000 Hz is how many samples?")
     if hop == PARAM_SR * 10:
