@@ -46,6 +46,7 @@ UNCENTERED = lambda n, n_fft, hop: 1 + (n - n_fft) // hop
         (_shape(GOOD_BINS, lambda n, f, h: 1 + n // f, UNCENTERED), "not n_fft: they overlap"),
         (_shape(GOOD_BINS, CENTERED, lambda n, f, h: 1 + (n - f) // f), "not n_fft: they overlap"),
         (_shape(GOOD_BINS, lambda n, f, h: 2 + n // h, UNCENTERED), "Hint: frames ="),
+        (_shape(GOOD_BINS, CENTERED, UNCENTERED), "only for an even n_fft"),
     ],
 )
 def test_stft_shape_typical_mistakes_get_their_hint(student, hint):

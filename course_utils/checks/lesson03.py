@@ -17,16 +17,15 @@ SHAPE_CASES = [  # (n_samples, n_fft, hop_length, center); hop_length does not d
     (16000, 512, 160, False),
     (16000, 400, 100, False),
     (1000, 256, 64, False),
+    (16000, 511, 160, True),    # odd n_fft: 1 + n // hop (even n_fft only) gives one frame too many
 ]
 
 
 def _reference_stft_shape():
     def stft_shape(n_samples, n_fft, hop_length, center=True):
         n_bins = 1 + n_fft // 2                              # rfft: 0 Hz … sr/2
-        if center:                                           # n_fft // 2 zeros padded on each side
-            n_frames = 1 + n_samples // hop_length
-        else:                                                # frames must fit entirely inside y
-            n_frames = 1 + (n_samples - n_fft) // hop_length
+        padded = n_samples + 2 * (n_fft // 2) if center else n_samples  # center: n_fft // 2 zeros on each side
+        n_frames = 1 + (padded - n_fft) // hop_length        # frames must fit entirely inside the padded y
         return n_bins, n_frames
 
     return stft_shape
@@ -41,9 +40,9 @@ def _reference_stft_shape():
     success=f"All {len(SHAPE_CASES)} shapes match librosa.stft, with and without center.",
 )
 def stft_shape(got, expected, case):
-    """Rows: 1 + n_fft // 2 rfft bins. Columns: frames start every hop_length samples. With center=True y is padded
-    by n_fft // 2 on both sides, giving 1 + len(y) // hop_length frames; with center=False only frames that fit
-    inside y count: 1 + (len(y) − n_fft) // hop_length."""
+    """Rows: 1 + n_fft // 2 rfft bins. Columns: frames start every hop_length samples and must fit inside the
+    signal: 1 + (len(y) − n_fft) // hop_length. With center=True y is first padded by n_fft // 2 on both sides
+    (for an even n_fft that gives 1 + len(y) // hop_length frames; an odd n_fft pads one sample less)."""
     (n, n_fft, hop), center = case.args, case.kwargs["center"]
     bins, frames = (int(v) for v in got)
     exp_bins, exp_frames = expected
@@ -62,6 +61,10 @@ def stft_shape(got, expected, case):
                     "sides, so frame t is centred on sample t·hop_length: 1 + len(y) // hop_length.")
         return (f"{said} That is the center=True count. With center=False there is no padding, and every frame must "
                 "fit inside y: 1 + (len(y) − n_fft) // hop_length.")
+    if center and n_fft % 2 == 1 and frames == 1 + n // hop:
+        return (f"{said} 1 + len(y) // hop_length holds only for an even n_fft. An odd n_fft is padded by n_fft // 2 = "
+                f"{n_fft // 2} on each side, one sample less than n_fft / 2: count the frames that fit in the padded "
+                "signal, 1 + (len(y) + 2·(n_fft // 2) − n_fft) // hop_length.")
     if center and n % hop == 0 and frames == n // hop:
         # only reached by a count that was right where hop_length does not divide len(y): ceil(n / hop)
         return (f"{said} ceil(len(y) / hop_length) equals 1 + len(y) // hop_length except when hop_length divides "
@@ -73,8 +76,8 @@ def stft_shape(got, expected, case):
         return f"{said} Frames advance by hop_length, not n_fft: they overlap."
     if not center and frames in (1 + (n - n_fft) // n_fft, (n - n_fft) // n_fft):
         return f"{said} Frames advance by hop_length, not n_fft: they overlap."
-    return (f"{said} Hint: frames = 1 + len(y) // hop_length with center=True, 1 + (len(y) − n_fft) // hop_length "
-            "with center=False.")
+    return (f"{said} Hint: frames = 1 + (padded length − n_fft) // hop_length, where center=True pads n_fft // 2 on "
+            "each side and center=False does not pad.")
 
 
 # -------------------------------------------------------------------------------------------------- choose n_fft, hop
