@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from course_utils import tinyml as tm
-from course_utils.tinyml import pipeline as fe
 
 from tinyml_support import stream_in_chunks  # noqa: E402
 import tflite_micro  # noqa: F401,E402  (a dev dependency: its absence must fail, not skip)
