@@ -248,11 +248,19 @@ def test_presentation_follows_the_notebook_unless_overridden():
 
 def test_display_bundle_has_the_widget_and_a_static_png(clip):
     ex = SpectrogramExplorer(clip, sr=SR)
-    bundle = ex._repr_mimebundle_()
+    bundle, metadata = ex._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.panel.model_id
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).size == image_size(ex)
     assert bundle["text/plain"].startswith("SpectrogramExplorer(n_fft=2048")
+    assert metadata["image/png"]["alt"] == ex.alt_text()
+
+
+def test_alt_text_follows_the_settings_and_readouts_of_the_picture(clip):
+    ex = SpectrogramExplorer(clip, sr=SR)
+    assert "n_fft = 2048" in ex.alt_text() and "delta_f_hz = 7.8125" in ex.alt_text()
+    ex.set(n_fft=1024, win_length=1024)
+    assert "n_fft = 1024" in ex.alt_text() and "delta_f_hz = 15.625" in ex.alt_text()
 
 
 def test_summary_is_deterministic(clip):

@@ -536,13 +536,19 @@ class Explorer:
         settings = ", ".join(f"{name}={self._label_of(name)}" for name in self.controls if name != "presentation")
         return f"{type(self).__name__}({settings})"
 
+    def alt_text(self) -> str:
+        """One sentence for screen readers describing the static picture: the settings and the readouts it shows."""
+        settings = ", ".join(f"{name} = {self._label_of(name)}" for name in self.controls if name != "presentation")
+        readouts = ", ".join(f"{key} = {_format_value(value)}" for key, value in self.readouts.items())
+        return f"Still picture of the {type(self).__name__} at {settings}; its readouts: {readouts}."
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget for Jupyter, plus a PNG of the current figure for viewers without a kernel.
+        """The live widget for Jupyter, plus a PNG of the current figure (with its alt text) for viewers without a kernel.
 
         JupyterLab, Notebook, Colab and VS Code render the widget view; GitHub and nbviewer drop a widget view
         whose state was not saved and fall back to the PNG; an untrusted notebook in JupyterLab shows the PNG.
         """
-        return {
+        data = {
             "text/plain": repr(self),
             "image/png": base64.b64encode(self._static_png()).decode("ascii"),
             "application/vnd.jupyter.widget-view+json": {
@@ -551,6 +557,7 @@ class Explorer:
                 "model_id": self.panel.model_id,
             },
         }
+        return data, {"image/png": {"alt": self.alt_text()}}
 
     def _static_png(self) -> bytes:
         """The current figure as a small PNG for saved notebooks: 256 colours, compressed hard (done once per display)."""
