@@ -78,6 +78,12 @@ def _top_db_must_be_number(S, ref=1.0, amin=1e-10, top_db=80.0):
     return np.maximum(S_db, S_db.max() - top_db)
 
 
+def _added_amin(S, ref=1.0, amin=1e-10, top_db=80.0):
+    ref = ref(S) if callable(ref) else ref
+    S_db = 10 * np.log10(S + amin) - 10 * np.log10(ref + amin)
+    return S_db if top_db is None else np.maximum(S_db, S_db.max() - top_db)
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -89,6 +95,7 @@ def _top_db_must_be_number(S, ref=1.0, amin=1e-10, top_db=80.0):
         (_clip_at_minus_top_db, "measured down from the loudest"),
         (_ref_must_be_number, "callable(ref)"),
         (_top_db_must_be_number, "top_db=None means"),
+        (_added_amin, "Adding is not flooring"),
         (lambda S, ref=1.0, amin=1e-10, top_db=80.0: np.zeros_like(S), "largest difference"),
     ],
 )
@@ -108,7 +115,7 @@ def test_quietest_24_bit_is_one_step_of_a_24_bit_file():
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(-138.47, "✓"), (138.47, "negative dBFS"), (-69.24, "20·log10, not 10·log10"), (-144.49, "2 / 2**24"),
+    [(-138.47, "✓"), (-138, "rounded"), (-138.9, "rounded"), (-137.9, "is not it"), (138.47, "negative dBFS"), (-69.24, "20·log10, not 10·log10"), (-144.49, "2 / 2**24"),
      (-90.31, "16-bit"), (-146.2, "SNR of a full-scale sine"), (-100, "is not it")],
 )
 def test_quietest_24_bit_feedback(answer, hint):

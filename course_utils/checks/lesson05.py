@@ -84,6 +84,15 @@ def _power_to_db_raised(error, case):
     return None
 
 
+def _matches_added_amin(got, S, kwargs):
+    ref, amin, top_db = kwargs.get("ref", 1.0), kwargs.get("amin", 1e-10), kwargs.get("top_db", 80.0)
+    ref = ref(S) if callable(ref) else ref
+    added = 10 * np.log10(S + amin) - 10 * np.log10(ref + amin)
+    if top_db is not None:
+        added = np.maximum(added, added.max() - top_db)
+    return np.allclose(got, added, rtol=1e-6, atol=1e-6)
+
+
 @function_exercise(
     reference=_reference_my_power_to_db,
     cases=lambda: [Case(name, (_test_power(),), kwargs) for name, kwargs in POWER_TO_DB_CASES],
@@ -115,6 +124,9 @@ def my_power_to_db(got, expected, case):
     if "amin" in kwargs and matches(amin=1e-10):
         return (f"{said}: the amin argument is ignored (you used a fixed floor of 1e-10). Use the amin that is passed "
                 "in.")
+    if _matches_added_amin(got, S, kwargs):
+        return (f"{said}: you added amin to S, log10(S + amin). Adding is not flooring: it raises every quiet value a "
+                "little. Floor instead: np.maximum(amin, S).")
     if matches(amin=1e-30):
         return (f"{said}: amin is not used. Floor the power at amin before the logarithm, np.maximum(amin, S), so "
                 "silence becomes 10·log10(amin) instead of −inf.")
@@ -147,6 +159,9 @@ def quietest_24_bit(got, expected):
     amplitude: its level is 20·log10(value / 1.0) dBFS."""
     if close(got, expected, rel=1e-3):
         return correct(f"{expected:.1f} dBFS: 24-bit audio reaches {-expected:.0f} dB below full scale, "
+                       f"{-expected - 90.3:.0f} dB further than 16-bit (−90.3 dBFS).")
+    if abs(got - expected) <= 0.5:
+        return correct(f"{expected:.2f} dBFS, rounded: 24-bit audio reaches {-expected:.0f} dB below full scale, "
                        f"{-expected - 90.3:.0f} dB further than 16-bit (−90.3 dBFS).")
     if close(got, -expected, rel=1e-3):
         return wrong("Below full scale means negative dBFS: 0 dBFS is the loudest possible sample.")

@@ -90,6 +90,8 @@ class DecibelExplorer(Explorer):
         image_ax.set(xlim=(0, len(self.y) / self.sr), ylim=(0, self.sr / 2), xlabel="time (s)",
                      ylabel="frequency (Hz)", title="power_to_db(S, ref, amin, top_db)")
         histogram_ax.set(xlabel="dB", ylabel="share of bins (%)", title="values")
+        histogram_ax.yaxis.tick_right()  # on the left, the label ran into the colour bar's "dB"
+        histogram_ax.yaxis.set_label_position("right")
         self._histogram = histogram_ax.stairs([0], [0, 1], fill=True, color="tab:blue", alpha=0.7)
         self._animate(self._histogram)
         self._floor_line = self._animate(histogram_ax.axvline(0, color="tab:red", ls="--", lw=1.2))
