@@ -31,6 +31,9 @@ def test_solution_prints_the_reference_code_and_hint_prints_a_hint(exercise, cap
         (lambda y, sr: len(y) * sr, "divide instead"),
         (lambda y, sr: 1000 * len(y) / sr, "milliseconds"),
         (lambda y, sr: len(y) // sr, "// is whole-number division"),
+        (lambda y, sr: round(len(y) / sr), "// is whole-number division"),
+        (lambda y, sr: len(y) / 16000, "You divided by 16000"),
+        (lambda y, sr: 1.0, "first clip's duration"),  # a typed-in answer, right for the first clip only
         (lambda y, sr: len(y) / sr + 0.1, "sr samples make one second"),
     ],
 )
@@ -49,6 +52,11 @@ def _no_silence_guard(y, peak=0.9):
         return y * (peak / np.max(np.abs(y)))
 
 
+def _silence_to_peak(y, peak=0.9):
+    loudest = np.max(np.abs(y))
+    return np.full_like(y, peak) if loudest == 0 else y * (peak / loudest)
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -60,6 +68,7 @@ def _no_silence_guard(y, peak=0.9):
         (lambda y, peak=0.9: y[: len(y) // 2], "keep them all"),
         (lambda y, peak=0.9: y * 0.9, "peak / max(|y|)"),
         (_no_silence_guard, "0 / 0"),
+        (_silence_to_peak, "return the zeros unchanged"),
     ],
 )
 def test_normalize_typical_mistakes_get_their_hint(student, hint):

@@ -8,7 +8,10 @@ from . import Case, close, function_exercise
 
 # ---------------------------------------------------------------------------------------------- duration
 
-DURATION_CASES = [(16000, 16000), (24000, 16000), (22050, 44100), (1000, 8000), (12345, 16000)]
+# (samples, sr). The second clip's n // sr (0) differs from the first clip's duration (1 s), so a function that
+# returns a typed-in 1.0 is not mistaken for whole-number division.
+DURATION_CASES = [(16000, 16000), (22050, 44100), (24000, 16000), (1000, 8000), (12345, 16000)]
+FIRST_DURATION = DURATION_CASES[0][0] / DURATION_CASES[0][1]
 
 
 def _reference_duration_seconds():
@@ -39,7 +42,12 @@ def duration_seconds(got, expected, case):
     if close(got, 1000 * expected):
         return f"{call} That is in milliseconds; the question asks for seconds."
     if close(got, n // sr):
-        return f"{call} // is whole-number division and drops the fraction of a second; use /."
+        return f"{call} // is whole-number division (as are int() and round() here) and drops the fraction of a second; use /."
+    if sr != 16000 and close(got, n / 16000):
+        return f"{call} You divided by 16000, the rate of most course clips; divide by the sr you were given."
+    if close(got, FIRST_DURATION):
+        return (f"{call} That is the first clip's duration ({FIRST_DURATION:g} s) again: compute the duration from "
+                "len(y) and sr instead of typing a number in.")
     return f"{call} Hint: sr samples make one second."
 
 
@@ -89,6 +97,9 @@ def normalize(got, expected, case):
                 "all.")
     if case.about == "silence" and not np.all(np.isfinite(got)):
         return "Silence (all zeros) gives NaN: 0 / 0. Return the silence unchanged when max(|y|) is 0."
+    if case.about == "silence":
+        return (f"For silence (all zeros) your result has a loudest sample of {np.max(np.abs(got)):.3g}: there is no "
+                "peak to scale, so return the zeros unchanged (y.copy()).")
     said = f"For {case.about} (target peak {peak}) the loudest sample of your result is {np.max(np.abs(got)):.3f}."
     if np.allclose(got, y / np.max(y) * peak, rtol=1e-5, atol=1e-6):
         return (f"{said} You divided by y.max(), the largest *positive* sample; the loudest sample may be negative. "
