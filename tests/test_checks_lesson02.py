@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import scipy.signal
 
 from course_utils.checks import lesson02
 
@@ -50,6 +51,14 @@ def _scaled(dc=1.0, nyquist=1.0, always_halve_last=False, factor=2.0):
     return amplitude_spectrum
 
 
+def _windowed(name):
+    def amplitude_spectrum(x):  # what the Pitfalls advise for real audio, but this exercise has no window
+        w = scipy.signal.get_window(name, len(x))
+        return 2 * np.abs(np.fft.rfft(x * w)) / w.sum()
+
+    return amplitude_spectrum
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -64,6 +73,8 @@ def _scaled(dc=1.0, nyquist=1.0, always_halve_last=False, factor=2.0):
         (lambda x: np.abs(np.fft.rfft(x)) ** 2, "power"),
         (lambda x: 3 * np.abs(np.fft.rfft(x)) / len(x), "Scale |X| by 2/n"),
         (lambda x: np.abs(np.fft.rfft(x))[:-1], "shape"),
+        (_windowed("hann"), "no window"),
+        (_windowed("hamming"), "no window"),
     ],
 )
 def test_amplitude_spectrum_typical_mistakes_get_their_hint(student, hint):

@@ -112,6 +112,10 @@ def amplitude_spectrum(got, expected, case):
     if not close(ratio, 1.0, rel=1e-4):
         return (f"The 0.8-amplitude tone (bin {tone_bin}) reads {tone:.4g}; expected {expected[tone_bin]:.4g}. "
                 "Scale |X| by 2/n.")
+    beside = got[tone_bin + 1]  # the tone sits exactly on its bin, so without a window its neighbours read ~0
+    if n % 2 == 0 and beside > 0.1 * expected[tone_bin]:
+        return (f"Bin {tone_bin + 1}, next to the on-bin 0.8 tone, reads {beside:.4g}; without a window it reads 0 "
+                "(to rounding). This exercise asks for the spectrum of x itself: no window.")
     if close(got[0], 2 * expected[0], rel=1e-6):
         return (f"The 0.3 offset (bin 0, 0 Hz) reads {got[0]:.4g}, twice too much. Only frequencies with a mirror "
                 "image (−f) get the factor 2; 0 Hz has none: divide bin 0 by n.")
