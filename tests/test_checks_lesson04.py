@@ -143,6 +143,8 @@ def test_mel_power_reference_matches_librosa_melspectrogram():
         (lambda D, fb: fb @ np.abs(D), "square first"),
         (lambda D, fb: (np.abs(D) ** 2).T @ fb.T, "transposed"),
         (lambda D, fb: fb @ D, "complex"),
+        (lambda D, fb: fb @ (D * np.conj(D)), "zero imaginary part"),
+        (lambda D, fb: fb @ D**2, "not |D|²"),
         (lambda D, fb: (fb @ np.abs(D)) ** 2, "squared after filtering"),
         (lambda D, fb: librosa.power_to_db(fb @ np.abs(D) ** 2), "in dB"),
         (lambda D, fb: np.abs(D) ** 2, "expected (40,"),

@@ -208,6 +208,14 @@ def mel_power(got, expected, case):
     with the weights in one row of mel_fb: so the whole mel spectrogram is one matrix product, mel_fb @ power."""
     D, mel_fb = case.args
     if np.iscomplexobj(got):
+        power = np.abs(D) ** 2
+        if got.shape == expected.shape and np.allclose(got.imag, 0, atol=1e-6 * np.max(np.abs(expected))) and \
+                np.allclose(got.real, expected, rtol=1e-4, atol=1e-6 * np.max(np.abs(expected))):
+            return ("Right numbers, complex type: D * np.conj(D) is |D|² with a zero imaginary part. Use "
+                    "np.abs(D)**2, which is real, so the features are real numbers.")
+        if got.shape == expected.shape and np.allclose(got, mel_fb @ D**2, rtol=1e-4, atol=1e-6 * np.max(power)):
+            return ("D**2 squares the complex numbers, which is not |D|²: (a + bi)² = a² − b² + 2abi. Square the "
+                    "magnitudes instead: np.abs(D)**2.")
         return ("Your mel spectrogram is complex. Take np.abs(D) first: the filterbank adds up energies, not complex "
                 "numbers.")
     if got.shape == expected.T.shape and got.shape != expected.shape:
