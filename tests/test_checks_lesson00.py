@@ -35,6 +35,7 @@ def test_solution_prints_the_reference_code_and_hint_prints_a_hint(exercise, cap
         (lambda y, sr: len(y) / 16000, "You divided by 16000"),
         (lambda y, sr: 1.0, "first clip's duration"),  # a typed-in answer, right for the first clip only
         (lambda y, sr: len(y) / sr + 0.1, "sr samples make one second"),
+        (lambda y, sr: (len(y) - 1) / sr, "the last sample starts"),  # the time of the last sample, np.arange(n)/sr
     ],
 )
 def test_duration_typical_mistakes_get_their_hint(student, hint):
@@ -69,6 +70,7 @@ def _silence_to_peak(y, peak=0.9):
         (lambda y, peak=0.9: y * 0.9, "peak / max(|y|)"),
         (_no_silence_guard, "0 / 0"),
         (_silence_to_peak, "return the zeros unchanged"),
+        (lambda y, peak=0.9: y / y[np.argmax(np.abs(y))] * peak, "upside down"),  # divides by a negative peak
     ],
 )
 def test_normalize_typical_mistakes_get_their_hint(student, hint):
@@ -100,6 +102,11 @@ def _trim_without_empty_case(y, threshold):
     return y[loud[0] : loud[-1] + 1]
 
 
+def _trim_starting_late(y, threshold):
+    loud = np.flatnonzero(np.abs(y) >= threshold)
+    return y[:0] if len(loud) == 0 else y[loud[0] + 1 : loud[-1] + 1]
+
+
 def _trim_with(condition, end_offset=1):
     def trim(y, threshold):
         loud = np.flatnonzero(condition(y, threshold))
@@ -118,6 +125,8 @@ def _trim_with(condition, end_offset=1):
         (_trim_with(lambda y, t: y >= t), "Loud samples can be negative"),
         (_trim_with(lambda y, t: np.abs(y) > t), "use >=, not >"),
         (_trim_without_empty_case, "empty array"),
+        (_trim_starting_late, "starts one sample late"),
+        (lambda y, t: y[y != 0], "Hint: loud = np.flatnonzero"),  # drops zeros: one short, but not at the end
         (lambda y, t: None, "returned None"),
         (lambda y, t: y, "Hint: loud = np.flatnonzero"),
     ],
@@ -125,3 +134,16 @@ def _trim_with(condition, end_offset=1):
 def test_trim_typical_mistakes_get_their_hint(student, hint):
     passed, text = feedback(lesson00.trim, student)
     assert passed is False and hint in text, text
+
+
+@pytest.mark.parametrize("student", [lambda y, sr: np.sum(np.ones_like(y)) / sr, lambda y, sr: len(y) / np.float32(sr)],
+                         ids=["float32 sum", "float32 rate"])
+def test_duration_computed_in_float32_is_right(student):
+    passed, text = feedback(lesson00.duration_seconds, student)
+    assert passed is True, text
+
+
+def test_duration_feedback_never_shows_two_equal_looking_numbers():
+    passed, text = feedback(lesson00.duration_seconds, lambda y, sr: len(y) / sr * (1 + 1e-5))
+    shown = text.split("you returned ")[1].split("; expected ")
+    assert passed is False and shown[0] != shown[1].split(" s.")[0], text

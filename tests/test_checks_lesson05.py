@@ -84,6 +84,23 @@ def _added_amin(S, ref=1.0, amin=1e-10, top_db=80.0):
     return S_db if top_db is None else np.maximum(S_db, S_db.max() - top_db)
 
 
+def _unfloored_ref(S, ref=1.0, amin=1e-10, top_db=80.0):
+    ref = ref(S) if callable(ref) else ref
+    with np.errstate(divide="ignore"):
+        S_db = 10 * np.log10(np.maximum(amin, S)) - 10 * np.log10(ref)
+    return S_db if top_db is None else np.maximum(S_db, S_db.max() - top_db)
+
+
+def _math_log10(S, ref=1.0, amin=1e-10, top_db=80.0):
+    import math
+
+    return 10 * math.log10(np.maximum(amin, S))
+
+
+def _builtin_max(S, ref=1.0, amin=1e-10, top_db=80.0):
+    return 10 * np.log10(max(amin, S))
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -96,6 +113,10 @@ def _added_amin(S, ref=1.0, amin=1e-10, top_db=80.0):
         (_ref_must_be_number, "callable(ref)"),
         (_top_db_must_be_number, "top_db=None means"),
         (_added_amin, "Adding is not flooring"),
+        (_unfloored_ref, "Floor the reference too"),
+        (_math_log10, "use np.log10"),
+        (_builtin_max, "np.maximum(amin, S)"),
+        (lambda S: S, "Give your function librosa's parameters"),
         (lambda S, ref=1.0, amin=1e-10, top_db=80.0: np.zeros_like(S), "largest difference"),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Case, close, function_exercise
+from . import Case, close, distinguish, function_exercise
 
 # ---------------------------------------------------------------------------------------------- duration
 
@@ -25,17 +25,21 @@ def _reference_duration_seconds():
     reference=_reference_duration_seconds,
     cases=[Case(f"duration_seconds(y, {sr})", (np.zeros(n, dtype=np.float32), sr)) for n, sr in DURATION_CASES],
     returns={"shape": ()},
-    tolerance={"rtol": 1e-9},
+    tolerance={"rtol": 1e-6},  # float32 arithmetic (np.float32(sr), a sum of float32 ones) is right too
     success="duration = len(y) / sr — e.g. 24000 samples at 16 kHz last 1.5 s.",
 )
 def duration_seconds(got, expected, case):
     """sr is the number of samples per second, so a clip of len(y) samples lasts len(y) / sr seconds."""
     y, sr = case.args
     n = len(y)
-    call = f"For {n} samples at {sr} Hz you returned {got:g}; expected {expected:g} s."
+    shown, wanted = distinguish(got, expected)
+    call = f"For {n} samples at {sr} Hz you returned {shown}; expected {wanted} s."
     if close(got, n):
         return f"{call} That is the number of samples, len(y). Divide by the sample rate: samples per second."
-    if close(got, sr / n):
+    if close(got, (n - 1) / sr, rel=1e-6):
+        return (f"{call} (len(y) - 1) / sr is the time at which the last sample starts; the clip lasts one sample "
+                "period (1 / sr) longer: len(y) / sr.")
+    if n != sr and close(got, sr / n):
         return f"{call} Upside down: sr / len(y) is how many clips fit in one second. Use len(y) / sr."
     if close(got, n * sr):
         return f"{call} Multiplying gives samples × samples-per-second; divide instead: len(y) / sr."
@@ -101,6 +105,9 @@ def normalize(got, expected, case):
         return (f"For silence (all zeros) your result has a loudest sample of {np.max(np.abs(got)):.3g}: there is no "
                 "peak to scale, so return the zeros unchanged (y.copy()).")
     said = f"For {case.about} (target peak {peak}) the loudest sample of your result is {np.max(np.abs(got)):.3f}."
+    if np.allclose(got, -expected, rtol=1e-5, atol=1e-6):
+        return (f"{said} Your result is upside down (every sample has the wrong sign): you divided by a negative "
+                "sample. Divide by the size of the loudest sample, np.max(np.abs(y)).")
     if np.allclose(got, y / np.max(y) * peak, rtol=1e-5, atol=1e-6):
         return (f"{said} You divided by y.max(), the largest *positive* sample; the loudest sample may be negative. "
                 "Use np.max(np.abs(y)).")
@@ -165,8 +172,10 @@ def trim(got, expected, case):
     if got.size == loud.size and got.size != expected.size:
         return (f"{said} You kept only the loud samples; the quiet ones *inside* the word belong to it. Keep "
                 "everything from the first loud sample to the last.")
-    if got.size == expected.size - 1:
+    if got.size == expected.size - 1 and np.array_equal(got, expected[:-1]):
         return f"{said} One short: a slice y[a:b] stops before b, so the last loud sample needs y[first:last + 1]."
+    if got.size == expected.size - 1 and np.array_equal(got, expected[1:]):
+        return f"{said} Your slice starts one sample late: the first loud sample belongs to the word, y[first:last + 1]."
     positive = np.flatnonzero(y >= threshold)
     if positive.size and got.size == positive[-1] - positive[0] + 1:
         return f"{said} Loud samples can be negative: compare np.abs(y) with the threshold."

@@ -72,6 +72,8 @@ POWER_TO_DB_CASES = [
     ("my_power_to_db(S, ref=1.0, top_db=80)", {"ref": 1.0, "top_db": 80.0}),
     ("my_power_to_db(S, ref=np.max)", {"ref": np.max}),
     ("my_power_to_db(S, ref=0.01, top_db=60)", {"ref": 0.01, "top_db": 60.0}),
+    # np.min of S is 0 (its digital silence): the reference must be floored at amin too.
+    ("my_power_to_db(S, ref=np.min, top_db=None)", {"ref": np.min, "top_db": None}),
 ]
 
 
@@ -79,7 +81,16 @@ def _power_to_db_raised(error, case):
     if isinstance(error, TypeError) and callable(case.kwargs.get("ref")):
         return (f"{case.name} raised TypeError ({error}). ref may be a function such as np.max: if callable(ref), use "
                 "ref(S) as the reference power.")
-    if isinstance(error, TypeError) and case.kwargs.get("top_db", 0) is None:
+    if isinstance(error, TypeError) and "keyword argument" in str(error):
+        return (f"{case.name} raised TypeError ({error}). Give your function librosa's parameters with their "
+                "defaults: def my_power_to_db(S, ref=1.0, amin=1e-10, top_db=80.0).")
+    if isinstance(error, TypeError) and ("0-dimensional" in str(error) or "length-1" in str(error)):
+        return (f"{case.name} raised TypeError ({error}). math.log10 and the built-in max work on single numbers "
+                "only; use np.log10 and np.maximum, which work element by element.")
+    if isinstance(error, ValueError) and "truth value" in str(error):
+        return (f"{case.name} raised ValueError ({error}). The built-in max compares single numbers; use "
+                "np.maximum(amin, S), which floors element by element.")
+    if isinstance(error, TypeError) and case.kwargs.get("top_db", 0) is None and "NoneType" in str(error):
         return f"{case.name} raised TypeError ({error}). top_db=None means: do not clip at all."
     return None
 
@@ -99,12 +110,12 @@ def _matches_added_amin(got, S, kwargs):
     returns={"finite": False},
     tolerance={"rtol": 1e-6, "atol": 1e-6},
     raised=_power_to_db_raised,
-    success="Your power_to_db agrees with librosa's on 5 calls: floors, references (numbers and np.max) and top_db.",
+    success="Your power_to_db agrees with librosa's on 6 calls: floors, references (numbers, np.max and np.min) and top_db.",
 )
 def my_power_to_db(got, expected, case):
-    """Four steps: (1) if ref is callable, ref = ref(S); (2) S_db = 10·log10(max(amin, S)) − 10·log10(max(amin,
-    ref)); (3) if top_db is not None, S_db = max(S_db, S_db.max() − top_db); (4) return S_db. np.maximum works
-    element by element."""
+    """Four steps: (1) if ref is callable, ref = ref(S); (2) S_db = 10·log10(np.maximum(amin, S)) −
+    10·log10(np.maximum(amin, ref)); (3) if top_db is not None, S_db = np.maximum(S_db, S_db.max() − top_db);
+    (4) return S_db. np.maximum works element by element."""
     (S,), kwargs = case.args, case.kwargs
     if got.shape != S.shape:
         return f"{case.name} returned shape {got.shape}; expected {S.shape}, the shape of S."
@@ -114,6 +125,9 @@ def my_power_to_db(got, expected, case):
         return np.allclose(got, reference(S, **{**kwargs, **changed}), rtol=1e-6, atol=1e-6)
 
     said = f"{case.name} differs from librosa.power_to_db"
+    if np.any(np.isposinf(got)):
+        return (f"{said}: it has +inf: the reference power is 0 here (np.min of a clip with digital silence), and "
+                "log10(0) is −inf. Floor the reference too: 10·log10(np.maximum(amin, ref)).")
     if np.any(np.isneginf(got)) or np.any(np.isnan(got)):
         return (f"{said}: it has -inf or nan where S is 0 (digital silence). Floor the power first: "
                 "np.maximum(amin, S).")
@@ -142,7 +156,7 @@ def my_power_to_db(got, expected, case):
             "subtract 10·log10(ref), then clip top_db below the maximum.")
 
 
-# --- Exercise 3: the quietest 24-bit sample in dBFS --------------------------------------------------------------
+# --- Exercise 4: the quietest 24-bit sample in dBFS --------------------------------------------------------------
 
 
 def _reference_quietest_24_bit():
@@ -177,7 +191,7 @@ def quietest_24_bit(got, expected):
     return wrong(f"{got:g} is not it. The step is 2 / 2**24; its level is 20·log10(step / 1.0) dBFS.")
 
 
-# --- Exercise 4: the dB spectrogram of a complex STFT ------------------------------------------------------------
+# --- Exercise 3: the dB spectrogram of a complex STFT ------------------------------------------------------------
 
 
 def _reference_spectrogram_db():
@@ -208,8 +222,8 @@ def _test_stft():
     "loudest bin, 80 dB of range.",
 )
 def spectrogram_db(got, expected, case):
-    """D is complex. Its magnitude np.abs(D) is an amplitude and np.abs(D)**2 a power: either
-    librosa.power_to_db(np.abs(D)**2, ref=np.max) or librosa.amplitude_to_db(np.abs(D), ref=np.max)."""
+    """D is complex. Is np.abs(D) an amplitude or a power, and which of power_to_db and amplitude_to_db wants
+    which? 0 dB should be the loudest bin."""
     import librosa
 
     (D,) = case.args
