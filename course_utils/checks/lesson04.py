@@ -153,8 +153,8 @@ def smallest_n_fft(got, expected):
                        f"{EMPTY_N_MELS} HTK bands at {EMPTY_SR} Hz; n_fft = {expected // 2} still leaves "
                        f"{empty_filter_count(EMPTY_SR, expected // 2, EMPTY_N_MELS, htk=EMPTY_HTK)} empty.")
     if not float(got).is_integer() or got < 2 or int(got) & (int(got) - 1):
-        return wrong(f"{got:g} is not a power of two. librosa accepts any n_fft, but the exercise (and the FFT's "
-                     "speed) asks for 256, 512, 1024, …")
+        return wrong(f"{got:g} is not a power of two of at least 2. librosa accepts any n_fft, but the exercise (and "
+                     "the FFT's speed) asks for 256, 512, 1024, …")
     n_fft = int(got)
     if n_fft > 2**16:
         return wrong(f"n_fft = {n_fft} is far more than needed. Try the powers of two in order and stop at the "
