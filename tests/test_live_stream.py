@@ -63,6 +63,17 @@ def test_streamed_columns_equal_the_batch_dsp_result(view, settings):
     np.testing.assert_allclose(columns, batch, rtol=1e-6, atol=1e-9)
 
 
+def test_tflm_features_are_computed_only_when_used_and_start_afresh_when_switched_on():
+    y = _signal(seed=8)
+    live = LiveFeatures(view="mel")
+    assert live.push(y[:8000]).features.shape == (0, 40)
+    live.set(view="tflm")
+    rest = [live.push(y[8000:]), live.flush()]
+    columns = np.concatenate([u.columns for u in rest], axis=1)
+    assert np.array_equal(columns, tinyml.frontend(tinyml.to_q15(y[8000:])).T)
+    assert rest[0].start_sample == 8000 + 240
+
+
 def test_streamed_tflm_features_equal_the_batch_frontend_exactly_for_float_and_int16():
     y = _signal(seed=3)
     pcm = tinyml.to_q15(y)
@@ -100,8 +111,9 @@ def test_a_setting_change_applies_from_the_next_column_centred_where_it_would_ha
 
 def test_skipped_display_columns_are_counted_and_never_cost_a_tflm_feature():
     y = _signal(seconds=2.0, seed=6)
-    live = LiveFeatures(view="mel", n_fft=512, hop_length=160, n_mels=40)
+    live = LiveFeatures(view="mel", n_fft=512, hop_length=160, n_mels=40, kws=True)
     columns, features, updates = _stream(live, y, display=lambda pos: not 8000 <= pos < 20000)
+    assert live.spotter.rows_seen == len(features)  # the keyword spotter ran on every row
     batch = _batch("mel", y, live, n_fft=512, hop_length=160, n_mels=40)
     assert np.array_equal(features, tinyml.frontend(tinyml.to_q15(y)))  # every feature row, exactly
     dropped = sum(u.dropped for u in updates)

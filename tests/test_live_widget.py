@@ -38,7 +38,7 @@ def _chirp(seconds=2.0):
 
 
 def _block(y, seq):
-    return {"type": "block", "seq": seq, "sr": SR, "n": len(y), "t": 1.0 * seq, "encoding": "binary"}, [y.tobytes()]
+    return {"type": "block", "seq": seq, "sr": SR, "n": len(y), "t": None, "encoding": "binary"}, [y.tobytes()]
 
 
 def test_browser_blocks_come_back_as_columns_of_pixel_levels_whose_peak_tracks_the_chirp(live):
@@ -92,19 +92,21 @@ def test_a_course_clip_streams_as_if_live_with_keyword_spotting_and_feeds_own_vo
 
 
 def test_when_python_is_slowed_down_display_columns_are_dropped_but_no_feature_and_the_lag_stays_bounded(monkeypatch):
-    live = LiveSpectrogram(view="mel", kws=False, max_lag=0.1)
+    live = LiveSpectrogram(view="mel", kws=True, max_lag=0.1)
     slow = LiveFeatures.transform
 
     def slowed(self, power):
-        time.sleep(0.015 * power.shape[1])  # 15 ms per 10 ms column: 1.5 times slower than real time
+        time.sleep(0.02 * power.shape[1])  # 20 ms per 10 ms column: twice slower than real time
         return slow(self, power)
 
     monkeypatch.setattr(LiveFeatures, "transform", slowed)
     y = _chirp(3.0)
     live.stream(y, SR, realtime=True)
     assert live.dropped_columns > 50                                  # the display gave way…
-    assert live.features.frontend.frames_emitted == len(tinyml.frontend(tinyml.to_q15(y)))  # …never a feature
-    assert live.max_lag_seen < 0.1 + 0.2                              # behind by at most max_lag + a few blocks
+    n_rows = len(tinyml.frontend(tinyml.to_q15(y)))
+    assert live.features.frontend.frames_emitted == live.features.spotter.rows_seen == n_rows  # …never a feature
+    # Behind by at most max_lag plus the slowed columns of one block and its features (on a loaded machine).
+    assert live.max_lag_seen < 1.0
 
 
 def test_at_full_speed_nothing_is_dropped():

@@ -13,8 +13,9 @@ paints the last ``seconds`` from them. Controls are synced traits: a change appl
 the microphone stays open. Without a microphone, the same pipeline streams a course clip "as if live"
 (:meth:`LiveSpectrogram.stream`, or the clip button in the view).
 
-Bounded under load: Python measures how far behind real time it is (wall time since the stream started minus the
-audio time it has processed). Beyond ``max_lag`` seconds it skips the display columns of the samples that arrive
+Bounded under load: Python measures how far behind it is: each block carries the time its newest sample arrived in
+the browser, and the lag is how much longer this block took to reach Python than the fastest block so far (so
+neither the clock offset between browser and kernel nor a slow audio clock counts). Beyond ``max_lag`` seconds it skips the display columns of the samples that arrive
 (the picture shows a gap, :attr:`LiveSpectrogram.dropped_columns` counts them) but still computes every TFLM
 feature and keyword-spotter run, which are cheap, so it catches up and the backlog stays bounded. The browser keeps
 at most ``MAX_IN_FLIGHT`` blocks unanswered and merges what arrives meanwhile into the next block, so it does not
@@ -136,7 +137,7 @@ class LiveSpectrogram:
         self.max_lag_seen = 0.0
         self._lock = threading.RLock()
         self._widget = None
-        self._clock0: float | None = None
+        self._transit: float | None = None  # fastest arrival-to-handling time seen: the reference for the lag
         self._scores = np.full(len(LABELS), -128, dtype=np.int8)
         self._recognition = None
         self._thread: threading.Thread | None = None
@@ -254,13 +255,15 @@ class LiveSpectrogram:
         return pool_max(level, layout["edges"], axis=0)
 
     # ---- feeding
-    def _process(self, y, *, t=None, seq=None, source: str = "microphone") -> dict:
+    def _process(self, y, *, t=None, echo=None, seq=None, source: str = "microphone") -> dict:
         """One block through the pipeline: lag check, features, columns; returns (and sends) the update message."""
         with self._lock:
             now = time.perf_counter()
-            if self._clock0 is None:
-                self._clock0 = now - len(y) / SAMPLE_RATE
-            lag = (now - self._clock0) - (self.features.n_samples + len(y)) / SAMPLE_RATE
+            lag = 0.0
+            if t is not None:  # seconds on the sender's clock when the block's newest sample arrived
+                transit = now - t
+                self._transit = transit if self._transit is None else min(self._transit, transit)
+                lag = transit - self._transit  # how much later than the fastest block this one is handled
             self.max_lag_seen = max(self.max_lag_seen, lag)
             frozen = self._widget is not None and self._widget.frozen
             update = self.features.push(y, display=lag <= self.max_lag and not frozen)
@@ -271,7 +274,7 @@ class LiveSpectrogram:
             levels = self.levels(update.columns, layout)
             message = {"type": "columns", "view": update.view, "start": update.start_sample, "hop": update.hop_length,
                        "first": update.first_column, "n": levels.shape[1], "height": HEIGHT,
-                       "dropped": update.dropped, "end": self.features.n_samples, "t": t, "seq": seq,
+                       "dropped": update.dropped, "end": self.features.n_samples, "t": echo, "seq": seq,
                        "lag_ms": round(1000 * max(lag, 0.0), 1)}
             if self.kws:
                 r = self._recognition
@@ -314,13 +317,13 @@ class LiveSpectrogram:
         for offset in range(0, len(y), block):
             if self._stop_stream.is_set():
                 break
-            if realtime:
-                wait = start + offset / SAMPLE_RATE - time.perf_counter()
+            arrival = None
+            if realtime:  # the block is "captured" when its last sample would have been spoken
+                arrival = start + min(offset + block, len(y)) / SAMPLE_RATE
+                wait = arrival - time.perf_counter()
                 if wait > 0:
                     time.sleep(wait)
-            elif self._clock0 is not None:
-                self._clock0 = time.perf_counter() - self.features.n_samples / SAMPLE_RATE  # never "behind"
-            self._process(y[offset : offset + block], source=source)
+            self._process(y[offset : offset + block], t=arrival, source=source)
         with self._lock:
             tail = self.features.flush()
             levels = self.levels(tail.columns)
@@ -354,7 +357,7 @@ class LiveSpectrogram:
         """Start a new stream: empty history, fresh TFLM state and keyword spotter."""
         with self._lock:
             self.features.reset()
-            self._clock0 = None
+            self._transit = None
             self.max_lag_seen = 0.0
             self._scores = np.full(len(LABELS), -128, dtype=np.int8)
             self._recognition = None
@@ -436,7 +439,9 @@ class LiveSpectrogram:
             y = decode_pcm(message_payload(content, buffers), n_samples=n if isinstance(n, int) else None)
             if rate != SAMPLE_RATE:
                 raise RecordingError(f"the browser captures at {rate} Hz; the live view needs {SAMPLE_RATE} Hz")
-            self._process(y, t=content.get("t"), seq=content.get("seq"), source="microphone")
+            t = content.get("t")
+            t = float(t) / 1000 if isinstance(t, (int, float)) else None  # performance.now() is in ms
+            self._process(y, t=t, echo=content.get("t"), seq=content.get("seq"), source="microphone")
         elif kind == "clip":
             name = str(content.get("name", ""))
             try:

@@ -22,7 +22,8 @@ the clip's maximum.
 display framing needs at most ``n_fft`` of them, and the TFLM frontend keeps its own 480. ``push(..., display=False)``
 (what the widget does when Python falls behind real time) skips the display columns those samples complete:
 they are counted in :attr:`LiveFeatures.dropped_columns`, never computed, and the next column is the first one
-the next displayed push completes. The TFLM features and keyword spotting are never skipped.
+the next displayed push completes. The TFLM features and keyword spotting are never skipped. (They are computed
+only while the TFLM view or keyword spotting is on; switched on later, the TFLM frontend starts afresh there.)
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class LiveFeatures:
         self.n_samples = 0
         self.dropped_columns = 0
         self.frontend.reset()
+        self._frontend_origin = 0  # stream sample where the TFLM frontend's own stream began
         if self._spotter is not None:
             self._spotter.reset()
         self._restart_columns(0)
@@ -146,6 +148,11 @@ class LiveFeatures:
 
             self._spotter = KeywordSpotter()
         return self._spotter
+
+    @property
+    def needs_features(self) -> bool:
+        """Whether the TFLM features are computed: for the TFLM view and for keyword spotting."""
+        return self.kws or self.settings["view"] == "tflm"
 
     @property
     def keep_samples(self) -> int:
@@ -198,7 +205,7 @@ class LiveFeatures:
         if s["view"] == "tflm":
             # Columns are the feature rows computed from now on; row k is centred on sample k * 320 + 240.
             self._hop, self._n_fft = WINDOW_STEP, WINDOW_SIZE
-            self._start = self.frontend.frames_emitted * WINDOW_STEP + WINDOW_SIZE // 2
+            self._start = self._frontend_origin + self.frontend.frames_emitted * WINDOW_STEP + WINDOW_SIZE // 2
             self.reference_power = 1.0
             return
         self._hop, self._n_fft = s["hop_length"], s["n_fft"]
@@ -298,7 +305,14 @@ class LiveFeatures:
         else:
             raise ParameterError(f"chunk must be float samples in [-1, 1] or int16 PCM, got dtype {chunk.dtype}")
         self._append(y)
-        features = self.frontend.push(pcm)
+        features = np.zeros((0, NUM_CHANNELS), np.int8)
+        if self.needs_features:
+            features = self.frontend.push(pcm)
+        else:  # nobody uses them: the frontend restarts here when the TFLM view or keyword spotting comes on
+            self.frontend.reset()
+            self._frontend_origin = self.n_samples
+            if self._spotter is not None:
+                self._spotter.reset()
         # A column centred on c needs samples c - n_fft // 2 … c - n_fft // 2 + n_fft - 1.
         return self._update(features, display, end_center=self.n_samples - self._n_fft + self._n_fft // 2)
 
