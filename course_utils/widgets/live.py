@@ -18,7 +18,7 @@ the browser, and the lag is how much longer this block took to reach Python than
 neither the clock offset between browser and kernel nor a slow audio clock counts). Beyond ``max_lag`` seconds it skips the display columns of the samples that arrive
 (the picture shows a gap, :attr:`LiveSpectrogram.dropped_columns` counts them) but still computes every TFLM
 feature and keyword-spotter run, which are cheap, so it catches up and the backlog stays bounded. The browser keeps
-at most ``MAX_IN_FLIGHT`` blocks unanswered and merges what arrives meanwhile into the next block, so it does not
+at most ``MAX_IN_FLIGHT`` (8, in ``static/live.js``) blocks unanswered and merges what arrives meanwhile into the next block, so it does not
 flood a busy kernel either; nothing the keyword spotter needs is dropped.
 """
 
@@ -44,10 +44,8 @@ from .raster import colormap_lut, pool_max
 
 STATIC = Path(__file__).resolve().parent / "static"
 HEIGHT = 256                # pixel rows of the picture
-PX_SAMPLES = 160            # one pixel column is 10 ms
 LOG_FLOOR_HZ = 32.0
 MFCC_RANGE = 60.0           # MFCC colour bar: -60 … 60 (c0, far below, is shown at the bottom colour)
-MAX_IN_FLIGHT = 8           # blocks the browser sends before it waits for Python's answer (documented in live.js)
 STATIC_TEXT = "Live microphone view: it needs a running Python kernel. Run this notebook in Jupyter or Colab."
 HOP_OPTIONS = (80, 160, 256, 320, 512)
 TOP_DB_OPTIONS = (40.0, 60.0, 80.0, 100.0)
