@@ -18,8 +18,8 @@ the browser, and the lag is how much longer this block took to reach Python than
 neither the clock offset between browser and kernel nor a slow audio clock counts). Beyond ``max_lag`` seconds it skips the display columns of the samples that arrive
 (the picture shows a gap, :attr:`LiveSpectrogram.dropped_columns` counts them) but still computes every TFLM
 feature and keyword-spotter run, which are cheap, so it catches up and the backlog stays bounded. The browser keeps
-at most ``MAX_IN_FLIGHT`` (8, in ``static/live.js``) blocks unanswered and merges what arrives meanwhile into the next block, so it does not
-flood a busy kernel either; nothing the keyword spotter needs is dropped.
+at most ``MAX_IN_FLIGHT`` (8, in ``static/live.js``) blocks unanswered and merges what arrives meanwhile into the
+next block, so it does not flood a busy kernel either; nothing the keyword spotter needs is dropped.
 """
 
 from __future__ import annotations
