@@ -1,0 +1,115 @@
+"""The live view's Python side: the browser's messages, the columns it sends back, the no-microphone clip path,
+and the drop policy when Python is slowed down on purpose."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from course_utils import data, tinyml
+from course_utils.recorder import own_voice_or
+from course_utils.widgets.live import HEIGHT, LiveSpectrogram
+from course_utils.widgets.live_stream import LiveFeatures
+
+SR = 16000
+
+
+class Sent(list):
+    """Collects what the widget sends to the browser."""
+
+    def __call__(self, content, buffers=None):
+        self.append((content, list(buffers or [])))
+
+
+@pytest.fixture
+def live(monkeypatch):
+    view = LiveSpectrogram(view="linear", n_fft=512, hop_length=160, kws=False)
+    sent = Sent()
+    monkeypatch.setattr(type(view.widget), "send", lambda self, content, buffers=None: sent(content, buffers))
+    view.sent = sent
+    return view
+
+
+def _chirp(seconds=2.0):
+    t = np.arange(int(seconds * SR)) / SR
+    return (0.5 * np.sin(2 * np.pi * (200 * t + 700 * t**2))).astype(np.float32)  # 200 → 3000 Hz in 2 s
+
+
+def _block(y, seq):
+    return {"type": "block", "seq": seq, "sr": SR, "n": len(y), "t": None, "encoding": "binary"}, [y.tobytes()]
+
+
+def test_browser_blocks_come_back_as_columns_of_pixel_levels_whose_peak_tracks_the_chirp(live):
+    y = _chirp()
+    live.handle_message({"type": "hello"})
+    assert live.sent[0][0]["type"] == "hello" and live.sent[1][0]["type"] == "layout"
+    for seq, start in enumerate(range(0, len(y), 320)):
+        live.handle_message(*_block(y[start : start + 320], seq))
+    columns = [(c, b) for c, b in live.sent if c["type"] == "columns"]
+    assert [c["seq"] for c, _ in columns] == list(range(len(columns)))   # every block answered, in order
+    levels = np.concatenate([np.frombuffer(b[0], np.uint8).reshape(c["n"], HEIGHT) for c, b in columns])
+    assert levels.shape == (1 + (len(y) - 256) // 160, HEIGHT)            # one column per complete frame
+    centers = np.arange(len(levels)) * 160 / SR
+    expected_hz = 200 + 1400 * centers
+    peak_hz = (np.argmax(levels, axis=1) + 0.5) / HEIGHT * SR / 2
+    inside = (centers > 0.05) & (centers < 1.95)
+    assert np.all(np.abs(peak_hz - expected_hz)[inside] <= SR / 512 + SR / 2 / HEIGHT)  # one bin + one pixel
+    assert not live.errors
+
+
+def test_a_control_change_from_the_browser_applies_and_sends_a_new_layout(live):
+    live.widget.n_mels = 32
+    live.widget.view = "mel"
+    assert live.features.settings["view"] == "mel" and live.features.settings["n_mels"] == 32
+    assert live.sent[-1][0]["type"] == "layout" and live.sent[-1][0]["ylabel"] == "frequency (Hz, mel scale)"
+    live.widget.n_mfcc = 40  # > n_mels: refused, said, and the view keeps working
+    assert live.sent[-1][0]["type"] == "status" and "n_mfcc" in live.sent[-1][0]["text"]
+    assert live.features.settings["n_mfcc"] == 20
+
+
+def test_bad_blocks_and_microphone_problems_are_reported_not_raised(live):
+    live.handle_message({"type": "block", "sr": SR, "n": 3, "encoding": "binary"}, [b"\x00" * 8])
+    assert "announced 3" in live.errors[-1] and live.sent[-1][0]["kind"] == "error"
+    live.handle_message({"type": "error", "code": "permission-denied", "message": "denied"})
+    assert live.widget.error_code == "permission-denied"
+    live.handle_message({"type": "clip", "name": "no_such_clip"})
+    assert live.sent[-1][0]["type"] == "status"
+
+
+def test_a_course_clip_streams_as_if_live_with_keyword_spotting_and_feeds_own_voice_or(monkeypatch):
+    live = LiveSpectrogram(view="tflm", kws=True)
+    y, _ = data.load("yes_439c84f4_nohash_1", verbose=False)
+    clip = np.concatenate([np.zeros(SR // 2, np.float32), y, np.zeros(SR, np.float32)])
+    numbers = live.stream(clip, SR)
+    assert [label for label, _ in numbers["detections"]] == ["yes"]
+    assert 500 < numbers["detections"][0][1] < 1000 * len(clip) / SR  # after the word starts
+    assert numbers["feature_rows"] == len(tinyml.frontend(tinyml.to_q15(clip)))
+    assert np.array_equal(live.y, clip)
+    got, rate, text = own_voice_or("no_439c84f4_nohash_1", recorder=live)
+    assert np.array_equal(got, clip) and rate == SR and "live" in text
+
+
+def test_when_python_is_slowed_down_display_columns_are_dropped_but_no_feature_and_the_lag_stays_bounded(monkeypatch):
+    live = LiveSpectrogram(view="mel", kws=True, max_lag=0.1)
+    slow = LiveFeatures.transform
+
+    def slowed(self, power):
+        time.sleep(0.02 * power.shape[1])  # 20 ms per 10 ms column: twice slower than real time
+        return slow(self, power)
+
+    monkeypatch.setattr(LiveFeatures, "transform", slowed)
+    y = _chirp(3.0)
+    live.stream(y, SR, realtime=True)
+    assert live.dropped_columns > 50                                  # the display gave way…
+    n_rows = len(tinyml.frontend(tinyml.to_q15(y)))
+    assert live.features.frontend.frames_emitted == live.features.spotter.rows_seen == n_rows  # …never a feature
+    # Behind by at most max_lag plus the slowed columns of one block and its features (on a loaded machine).
+    assert live.max_lag_seen < 1.0
+
+
+def test_at_full_speed_nothing_is_dropped():
+    live = LiveSpectrogram(view="mel", kws=False)
+    live.stream(_chirp(1.0), SR, realtime=True)
+    assert live.dropped_columns == 0
