@@ -99,17 +99,23 @@ def test_when_python_is_slowed_down_display_columns_are_dropped_but_no_feature_a
         time.sleep(0.02 * power.shape[1])  # 20 ms per 10 ms column: twice slower than real time
         return slow(self, power)
 
-    monkeypatch.setattr(LiveFeatures, "transform", slowed)
     y = _chirp(3.0)
+    # What the never-dropped work (TFLM features and the model) costs here, beyond real time, on this machine now:
+    # the drop policy can only keep the lag bounded by that plus max_lag.
+    started = time.perf_counter()
+    LiveSpectrogram(view="mel", kws=True).stream(y, SR, realtime=False)
+    overrun = max(0.0, time.perf_counter() - started - len(y) / SR)
+    monkeypatch.setattr(LiveFeatures, "transform", slowed)
     live.stream(y, SR, realtime=True)
     assert live.dropped_columns > 50                                  # the display gave way…
     n_rows = len(tinyml.frontend(tinyml.to_q15(y)))
     assert live.features.frontend.frames_emitted == live.features.spotter.rows_seen == n_rows  # …never a feature
     # Behind by at most max_lag plus the slowed columns of one block and its features (on a loaded machine).
-    assert live.max_lag_seen < 1.0
+    assert live.max_lag_seen < 1.0 + overrun
 
 
 def test_at_full_speed_nothing_is_dropped():
-    live = LiveSpectrogram(view="mel", kws=False)
+    # A lag allowance far above what a busy machine adds, so only a spurious drop (not load) can fail this.
+    live = LiveSpectrogram(view="mel", kws=False, max_lag=5.0)
     live.stream(_chirp(1.0), SR, realtime=True)
     assert live.dropped_columns == 0
