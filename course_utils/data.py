@@ -6,6 +6,10 @@ folder, so the same code works in a repository checkout, from an installed packa
 on Colab after the set-up cell. Set the environment variable ``AUDIO_COURSE_DATA`` to a folder holding
 ``MANIFEST.tsv`` to use data stored elsewhere.
 
+The Free Spoken Digit Dataset (2,940 recordings of the digits 0–9 by 6 speakers, CC BY-SA 4.0) lives in
+``data/fsdd/`` with its own ``data/fsdd/MANIFEST.tsv`` (same columns), so that the lesson clips above stay a short
+list: :func:`fsdd_clips` lists its recordings by digit and speaker (taught in notebooks/09_features_for_models.ipynb).
+
 Taught in notebooks/01_sampling_quantization.ipynb.
 """
 
@@ -30,6 +34,7 @@ DATA_ENV_VAR = "AUDIO_COURSE_DATA"
 RECORDINGS_ENV_VAR = "AUDIO_COURSE_RECORDINGS"
 _OFF_VALUES = {"off", "0", "no", "none", "false", "disable", "disabled"}
 MANIFEST_NAME = "MANIFEST.tsv"
+FSDD_FOLDER = "fsdd"
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 
 
@@ -105,7 +110,11 @@ def recordings_dir() -> Path | None:
 def manifest() -> list[Clip]:
     """Every clip in ``data/MANIFEST.tsv``, in manifest order."""
     folder = data_dir()
-    with open(folder / MANIFEST_NAME, newline="", encoding="utf-8") as handle:
+    return _read_manifest(folder, folder / MANIFEST_NAME)
+
+
+def _read_manifest(folder: Path, manifest_path: Path) -> list[Clip]:
+    with open(manifest_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     return [
         Clip(
@@ -125,6 +134,68 @@ def manifest() -> list[Clip]:
         )
         for row in rows
     ]
+
+
+def fsdd_manifest() -> list[Clip]:
+    """Every recording of the Free Spoken Digit Dataset (``data/fsdd/MANIFEST.tsv``): digit, then speaker, then index.
+
+    Each clip's ``label`` is its digit as text (``"0"`` … ``"9"``); its name is ``{digit}_{speaker}_{index}``.
+    Taught in notebooks/09_features_for_models.ipynb.
+
+    Raises
+    ------
+    DataNotFoundError
+        If ``data/`` has no ``fsdd/MANIFEST.tsv``.
+    """
+    folder = data_dir()
+    path = folder / FSDD_FOLDER / MANIFEST_NAME
+    if not path.is_file():
+        raise DataNotFoundError(f"data/ has no {FSDD_FOLDER}/{MANIFEST_NAME}: the spoken-digit recordings are missing")
+    return _read_manifest(folder, path)
+
+
+def fsdd_speakers() -> list[str]:
+    """The speakers of the Free Spoken Digit Dataset, sorted (read from the file names in its manifest)."""
+    return sorted({clip.name.split("_")[1] for clip in fsdd_manifest()})
+
+
+def fsdd_clips(*, digit: int | None = None, speaker: str | None = None) -> list[Clip]:
+    """The Free Spoken Digit Dataset's recordings, optionally of one digit and/or one speaker.
+
+    Parameters
+    ----------
+    digit : int or None
+        0 … 9.
+    speaker : str or None
+        One of :func:`fsdd_speakers` (e.g. ``"jackson"``).
+
+    Returns
+    -------
+    list of Clip
+        In manifest order. ``int(clip.label)`` is the digit, ``clip.name.split("_")[1]`` the speaker.
+
+    Raises
+    ------
+    ParameterError
+        An unknown digit or speaker (the message lists the allowed ones).
+
+    Taught in notebooks/09_features_for_models.ipynb.
+
+    Examples
+    --------
+    >>> [clip.name for clip in fsdd_clips(digit=3, speaker="theo")][:2]
+    ['3_theo_1', '3_theo_2']
+    """
+    clips = fsdd_manifest()
+    if digit is not None:
+        if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit <= 9:
+            raise ParameterError(f"digit must be a whole number from 0 to 9, got {digit!r}")
+        clips = [clip for clip in clips if clip.label == str(int(digit))]
+    if speaker is not None:
+        known = sorted({clip.name.split("_")[1] for clip in fsdd_manifest()})
+        _require_known("speaker", speaker, known)
+        clips = [clip for clip in clips if clip.name.split("_")[1] == speaker]
+    return clips
 
 
 def categories() -> list[str]:
@@ -241,7 +312,7 @@ def load(source, *, sr: int | None = None, mono: bool = True, verbose: bool = Tr
 
 
 def verify() -> list[str]:
-    """Check every clip against the manifest: present, right size, right sha256.
+    """Check every clip against its manifest (the lesson clips' and the spoken digits'): present, size, sha256.
 
     Returns
     -------
@@ -249,7 +320,10 @@ def verify() -> list[str]:
         One line per problem; empty when everything matches.
     """
     problems = []
-    for clip in manifest():
+    clips = manifest()
+    if (data_dir() / FSDD_FOLDER / MANIFEST_NAME).is_file():
+        clips += fsdd_manifest()
+    for clip in clips:
         if not clip.path.is_file():
             problems.append(f"{clip.file}: missing")
             continue

@@ -40,6 +40,7 @@ FALLBACK_REQUIREMENTS = (
     "librosa>=0.11",
     "matplotlib>=3.8",
     "numpy>=1.26",
+    "scikit-learn>=1.3",
     "scipy>=1.11.1",
     "soundfile>=0.12.1",
 )

@@ -13,9 +13,9 @@ from course_utils.errors import AudioFileError, DataNotFoundError, ParameterErro
 YES = "yes_439c84f4_nohash_1"
 
 
-def manifest_rows(repo_root):
-    """The rows of data/MANIFEST.tsv as the file has them, read without course_utils."""
-    with open(repo_root / "data" / "MANIFEST.tsv", newline="", encoding="utf-8") as handle:
+def manifest_rows(repo_root, name="MANIFEST.tsv"):
+    """The rows of data/MANIFEST.tsv (or another manifest under data/) as the file has them, without course_utils."""
+    with open(repo_root / "data" / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
@@ -25,10 +25,66 @@ def write_wav(path, samples, sr=16000, subtype="PCM_16"):
 
 
 def test_manifest_lists_every_file_in_data_and_nothing_else(in_repo):
-    listed = {clip.file for clip in data.manifest()}
+    lesson_clips = {clip.file for clip in data.manifest()}
+    digits = {clip.file for clip in data.fsdd_manifest()}
     on_disk = {p.relative_to(in_repo / "data").as_posix() for p in (in_repo / "data").rglob("*.wav")}
-    assert listed == on_disk
-    assert len(data.manifest()) == len(manifest_rows(in_repo)) == len(listed)  # no row lost, none listed twice
+    assert lesson_clips | digits == on_disk and not lesson_clips & digits
+    assert len(data.manifest()) == len(manifest_rows(in_repo)) == len(lesson_clips)  # no row lost, none listed twice
+    assert len(data.fsdd_manifest()) == len(manifest_rows(in_repo, "fsdd/MANIFEST.tsv")) == len(digits)
+
+
+def test_fsdd_counts_come_from_the_files_themselves(in_repo):
+    """2,940 recordings = 10 digits × 6 speakers × 49 indices, read from the WAV files on disk, not the manifest."""
+    names = [p.stem.split("_") for p in (in_repo / "data" / "fsdd").glob("*.wav")]
+    assert len(names) == 2940
+    assert {int(d) for d, _, _ in names} == set(range(10))
+    speakers = {s for _, s, _ in names}
+    assert speakers == {"george", "jackson", "lucas", "nicolas", "theo", "yweweler"}
+    assert {int(i) for _, _, i in names} == set(range(1, 50))
+    assert data.fsdd_speakers() == sorted(speakers)
+    assert len(data.fsdd_clips()) == len(names)
+    for digit in range(10):
+        for speaker in speakers:
+            clips = data.fsdd_clips(digit=digit, speaker=speaker)
+            on_disk = sorted(f"{d}_{s}_{i}" for d, s, i in names if int(d) == digit and s == speaker)
+            assert sorted(clip.name for clip in clips) == on_disk and len(on_disk) == 49
+    assert len(data.fsdd_clips(digit=7)) == 6 * 49 and len(data.fsdd_clips(speaker="theo")) == 10 * 49
+
+
+def test_fsdd_rows_carry_license_credit_and_native_format(in_repo):
+    readme = (in_repo / "data" / "README.md").read_text(encoding="utf-8")
+    assert "ShareAlike" in readme and "creativecommons.org/licenses/by-sa/4.0/" in readme
+    assert "Free Spoken Digit Dataset (FSDD), Jakobovski and contributors" in readme
+    assert (in_repo / "data" / "licenses" / "FSDD_CC-BY-SA-4.0.txt").is_file()
+    for clip in data.fsdd_clips(digit=0, speaker="george")[:3]:
+        assert clip.license == "CC BY-SA 4.0" and "Jakobovski" in clip.attribution and "george" in clip.attribution
+        y, sr = data.load(clip.path)
+        assert sr == clip.sample_rate == 8000 and abs(len(y) / sr - clip.duration_s) < 1e-3
+        assert clip.label == clip.name.split("_")[0] == "0"
+
+
+@pytest.mark.parametrize("kwargs, message", [({"digit": 10}, "digit must be a whole number from 0 to 9"),
+                                             ({"digit": -1}, "digit must be"), ({"digit": "3"}, "digit must be"),
+                                             ({"digit": 2.5}, "digit must be"), ({"digit": True}, "digit must be"),
+                                             ({"speaker": "jakson"}, "speaker 'jakson' is unknown. Did you mean 'jackson'"),
+                                             ({"speaker": "Theo"}, "speaker 'Theo' is unknown")])
+def test_fsdd_bad_digit_or_speaker_is_a_parameter_error(in_repo, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        data.fsdd_clips(**kwargs)
+
+
+def test_verify_checks_the_spoken_digits_too(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    target = copy / "fsdd" / "4_lucas_17.wav"
+    content = bytearray(target.read_bytes())
+    content[100] ^= 0x01
+    target.write_bytes(bytes(content))
+    (copy / "fsdd" / "9_theo_49.wav").unlink()
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(copy))
+    problems = data.verify()
+    assert sorted(problems)[0].startswith("fsdd/4_lucas_17.wav: sha256")
+    assert "fsdd/9_theo_49.wav: missing" in problems and len(problems) == 2
 
 
 def test_every_clip_matches_its_sha256_and_size(in_repo):

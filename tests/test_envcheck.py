@@ -74,7 +74,7 @@ def test_a_missing_and_an_old_package_are_named_with_the_fix(monkeypatch, capsys
     assert "numpy: version 1.20.0 is too old (the course needs numpy>=1.26)" in result.problems
     envcheck.summary(result)
     out = capsys.readouterr().out
-    assert "✗ 2 of 10 required packages need attention: librosa, numpy" in out
+    assert "✗ 2 of 11 required packages need attention: librosa, numpy" in out
     assert "make setup" in out and "restart the kernel" in out
 
 

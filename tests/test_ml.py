@@ -1,0 +1,150 @@
+import numpy as np
+import pytest
+
+from course_utils import ml
+from course_utils.errors import ParameterError
+
+
+def digits_like(seed=0, n_speakers=6, per_class=20, n_classes=4, n_features=8, speaker_offset=3.0):
+    """Synthetic clips: each class has its own centre, each speaker shifts every feature by its own offset."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, 2, (n_classes, n_features))
+    X, labels, speakers = [], [], []
+    for s in range(n_speakers):
+        offset = rng.normal(0, speaker_offset, n_features)
+        for c in range(n_classes):
+            X.append(centres[c] + offset + rng.normal(0, 1, (per_class, n_features)))
+            labels += [c] * per_class
+            speakers += [f"speaker{s}"] * per_class
+    return np.vstack(X), np.array(labels), np.array(speakers)
+
+
+def test_pool_stats_is_mean_then_std_whatever_the_length():
+    rng = np.random.default_rng(1)
+    short, long = rng.normal(size=(5, 7)), rng.normal(size=(5, 300))
+    for features in (short, long):
+        pooled = ml.pool_stats(features)
+        assert pooled.shape == (10,)
+        np.testing.assert_allclose(pooled[:5], features.mean(axis=1))
+        np.testing.assert_allclose(pooled[5:], features.std(axis=1))
+
+
+def test_resize_frames_keeps_the_ends_and_the_order():
+    features = np.array([[0.0, 1.0, 2.0, 3.0], [10.0, 10.0, 20.0, 20.0]])
+    out = ml.resize_frames(features, n_frames=7).reshape(2, 7)
+    np.testing.assert_allclose(out[0], np.linspace(0, 3, 7))
+    assert out[1, 0] == 10 and out[1, -1] == 20 and np.all(np.diff(out[1]) >= 0)
+    assert ml.resize_frames(features[:, :1], n_frames=3).tolist() == [0, 0, 0, 10, 10, 10]
+
+
+@pytest.mark.parametrize("n_frames", [0, -2, 2.5, True, "8"])
+def test_resize_frames_bad_n_frames(n_frames):
+    with pytest.raises(ParameterError, match="n_frames must be a whole number"):
+        ml.resize_frames(np.ones((2, 3)), n_frames=n_frames)
+
+
+def test_cmvn_uses_each_row_of_the_one_clip():
+    features = np.array([[1.0, 2.0, 3.0, 6.0], [5.0, 5.0, 5.0, 5.0]])
+    out = ml.cmvn(features)
+    np.testing.assert_allclose(out[0].mean(), 0, atol=1e-12)
+    np.testing.assert_allclose(out[0].std(), 1)
+    assert np.all(out[1] == 0)
+    np.testing.assert_allclose(ml.cmvn(3 * features + 7), out, atol=1e-12)  # gain and offset are gone
+
+
+@pytest.mark.parametrize("bad", [np.ones(4), np.ones((2, 0)), np.ones((2, 2, 2))])
+def test_feature_matrices_must_be_2d(bad):
+    with pytest.raises(ParameterError, match="features must be a"):
+        ml.pool_stats(bad)
+
+
+def test_speaker_folds_hold_out_each_speaker_once():
+    _, _, speakers = digits_like()
+    folds = ml.speaker_folds(speakers)
+    assert [f.held_out for f in folds] == [f"speaker{s}" for s in range(6)]
+    tested = np.concatenate([f.test for f in folds])
+    assert sorted(tested.tolist()) == list(range(len(speakers)))
+    for fold in folds:
+        assert set(speakers[fold.test]) == {fold.held_out}
+        assert fold.held_out not in set(speakers[fold.train])
+        assert len(fold.train) + len(fold.test) == len(speakers)
+
+
+def test_random_folds_mix_speakers_and_are_seeded():
+    _, _, speakers = digits_like()
+    folds = ml.random_folds(len(speakers), n_folds=6, seed=3)
+    assert sorted(np.concatenate([f.test for f in folds]).tolist()) == list(range(len(speakers)))
+    assert all(len(set(speakers[f.test])) == 6 for f in folds)
+    again = ml.random_folds(len(speakers), n_folds=6, seed=3)
+    assert all(np.array_equal(a.test, b.test) for a, b in zip(folds, again))
+    other = ml.random_folds(len(speakers), n_folds=6, seed=4)
+    assert not np.array_equal(folds[0].test, other[0].test)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ml.speaker_folds(["a", "a"]), "at least 2 speakers"),
+    (lambda: ml.random_folds(10, n_folds=1), "n_folds must be"),
+    (lambda: ml.random_folds(3, n_folds=4), "n_folds must be"),
+    (lambda: ml.make_classifier("svm"), "kind must be one of 'linear', 'forest'"),
+    (lambda: ml.evaluate(np.ones((4, 2)), [0, 1, 0], []), "X must be"),
+    (lambda: ml.evaluate(np.full((2, 2), np.nan), [0, 1], []), "NaN"),
+    (lambda: ml.evaluate(np.ones((2, 2)), [0, 1], [], normalization="global"), "normalization must be one of"),
+    (lambda: ml.mix_at_snr(np.ones(4), np.zeros(4), snr_db=10), "noise is silent"),
+])
+def test_bad_arguments_are_named(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("classifier", ml.CLASSIFIERS)
+def test_evaluate_learns_and_every_clip_is_tested_once(classifier):
+    X, labels, speakers = digits_like(speaker_offset=0.5)
+    result = ml.evaluate(X, labels, ml.speaker_folds(speakers), classifier=classifier)
+    assert result.held_out == tuple(f"speaker{s}" for s in range(6))
+    assert np.all(result.predicted >= 0)
+    assert result.mean > 0.9 and len(result.fold_accuracy) == 6
+    assert result.confusion(4).sum() == len(labels)
+    assert np.trace(result.confusion(4)) == np.sum(result.predicted == labels)
+    low, high = result.interval()
+    assert low <= result.mean <= high and result.spread[0] <= result.mean <= result.spread[1]
+
+
+def test_forest_is_seeded():
+    X, labels, speakers = digits_like()
+    folds = ml.speaker_folds(speakers)
+    a = ml.evaluate(X, labels, folds, classifier="forest", seed=1)
+    b = ml.evaluate(X, labels, folds, classifier="forest", seed=1)
+    assert np.array_equal(a.predicted, b.predicted)
+
+
+def test_train_only_normalization_never_looks_at_the_test_clips():
+    """A test clip's prediction must not depend on the other test clips (they are not there when the scaler is
+    fitted)."""
+    X, labels, speakers = digits_like(speaker_offset=4.0)
+    folds = ml.speaker_folds(speakers)
+    for fold in folds:
+        changed = X.copy()
+        changed[fold.test[10:]] = changed[fold.test[10:]] * 50 + 100  # every test clip but the first ten
+        kept = fold.test[:10]
+        honest = [ml.evaluate(Z, labels, [fold], normalization="train").predicted[kept] for Z in (X, changed)]
+        assert np.array_equal(*honest)
+
+
+def test_leakage_measurably_changes_the_loso_result():
+    """Fitting the scaler on every clip lets it adapt to the held-out speaker's offset: a different accuracy."""
+    X, labels, speakers = digits_like(speaker_offset=4.0)
+    folds = ml.speaker_folds(speakers)
+    honest = ml.evaluate(X, labels, folds, normalization="train")
+    leaky = ml.evaluate(X, labels, folds, normalization="all")
+    assert not np.array_equal(honest.predicted, leaky.predicted)
+    assert honest.mean != leaky.mean
+
+
+def test_mix_at_snr_sets_the_power_ratio():
+    rng = np.random.default_rng(5)
+    y = np.sin(np.linspace(0, 60, 1000))
+    noise = rng.normal(size=300)  # shorter than y: tiled
+    for snr in (20, 10, 0, -5):
+        noisy = ml.mix_at_snr(y, noise, snr_db=snr)
+        added = noisy - y
+        assert abs(10 * np.log10(np.mean(y**2) / np.mean(added**2)) - snr) < 1e-9
