@@ -64,7 +64,8 @@ def test_stft_shape_without_center_parameter_is_reported():
     [((1024, 160), "✓"), ([1024, 160], "✓"), (np.array([1024, 160]), "✓"), ((1024.0, 160.0), "✓"),
      ((160, 1024), "Swapped"), ((512, 160), "too coarse"), ((800, 160), "not a power of two"),
      ((600, 160), "not a power of two"), ((2048, 160), "smaller power of two"), ((1024, 10), "not milliseconds"),
-     ((1024, 160000), "0.010 s"), ((1024, 256), "default n_fft // 4"), ((1024, 320), "20 ms"),
+     ((1024, 160000), "0.010 s"), ((1024, 256), "default hop is win_length // 4, 100 here"),
+     ((1024, 100), "default, win_length // 4"), ((1024, 320), "20 ms"),
      ((0, 160), "positive"), ((1024, 160.5), "should be a whole number"), ((1024,), "pair")],
 )
 def test_stft_parameters_feedback(answer, hint):
@@ -79,11 +80,11 @@ def test_stft_parameters_reference_meets_the_requirements():
 def _scipy_variant(*, window="hann", overlap=True, detrend=False, scaling="spectrum", undo_scale=True,
                    undo_doubling=True, halve_all=False, magnitude=False, tuple_out=False, transpose=False):
     def scipy_power(y, sr, n_fft, hop_length):
-        w = scipy.signal.get_window("hann", n_fft)
+        w = window(n_fft) if callable(window) else scipy.signal.get_window("hann", n_fft)
         kwargs = {"fs": sr, "nperseg": n_fft, "noverlap": n_fft - hop_length if overlap else hop_length,
                   "scaling": scaling, "mode": "psd"}
         if window is not None:
-            kwargs["window"] = window
+            kwargs["window"] = window(n_fft) if callable(window) else window
         if detrend is not None:
             kwargs["detrend"] = detrend
         f, t, S = scipy.signal.spectrogram(y, **kwargs)
@@ -117,6 +118,9 @@ def test_scipy_power_alternative_solution_with_complex_mode_passes():
     "student, hint",
     [
         (_scipy_variant(window=None), "Tukey"),
+        (_scipy_variant(window=np.hanning), "np.hanning is the symmetric Hann"),
+        (_scipy_variant(window=lambda n: scipy.signal.get_window("hann", n, fftbins=False)),
+         "np.hanning is the symmetric Hann"),
         (_scipy_variant(overlap=False), "not the hop"),
         (_scipy_variant(detrend=None), "detrend=False"),
         (_scipy_variant(undo_scale=False), "times a constant"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import math
 
 import numpy as np
 
-from . import Case, close, correct, exercise, function_exercise, wrong
+from . import Case, as_function, close, correct, exercise, function_exercise, wrong
 
 ALIAS_CASES = [(440, 8000), (3000, 8000), (4000, 8000), (7000, 10000), (5000, 8000), (9000, 8000), (12000, 8000),
                (16000, 8000), (17000, 8000), (30000, 44100)]
@@ -32,7 +35,10 @@ def alias_frequency(got, expected, case):
     Pick k = round(f / sr) and take the absolute value."""
     f, sr = case.args
     call = f"{case.name} returned {got:g} Hz; expected {expected:g} Hz."
-    if f <= sr / 2:
+    if f == sr / 2:
+        return (f"{call} This tone is exactly at the Nyquist frequency sr/2 = {sr / 2:g} Hz, where it maps to sr/2 "
+                f"itself: |f − k·sr| = {sr / 2:g} Hz for k = 0 or 1.")
+    if f < sr / 2:
         return f"{call} This tone is below the Nyquist frequency sr/2 = {sr / 2:g} Hz: it is not aliased."
     if close(got, f):
         return (f"{call} You returned f itself, but a tone above sr/2 = {sr / 2:g} Hz cannot be represented: it "
@@ -46,6 +52,34 @@ def alias_frequency(got, expected, case):
         return (f"{call} The spectrum folds around sr/2 like a mirror, but the distance is measured from the nearest "
                 "multiple of sr: alias = |f − k·sr|.")
     return f"{call} Hint: alias = |f − k·sr| where k·sr is the multiple of sr nearest to f."
+
+
+def _the_one_value_returned(student, cases):
+    """The value the student's function returns for every case, or None if it varies (or fails: the checker says)."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # the checker already showed what it prints
+            values = {float(case.call(student)) for case in cases}
+    except Exception:
+        return None
+    return values.pop() if len(values) == 1 else None
+
+
+def _diagnose_constant_answers(exercise, cases):
+    """``exercise``, whose feedback for a function returning one value for all ``cases`` says so: the first wrong
+    case alone would be diagnosed as a mistake about that case."""
+    def checker(answer):
+        feedback = exercise.checker(answer)
+        if feedback.passed is False and callable(answer):
+            value = _the_one_value_returned(as_function(answer), cases)
+            if value is not None:
+                return wrong(f"Your function returns {value:g} Hz for every tone: your answer does not change with f. "
+                             "A tone below sr/2 stays where it is; one above it folds back: |f − k·sr|.")
+        return feedback
+
+    return dataclasses.replace(exercise, checker=checker)
+
+
+alias_frequency = _diagnose_constant_answers(alias_frequency, [Case("", case) for case in ALIAS_CASES])
 
 
 PIANO_CLIP = "piano_A4"
@@ -121,6 +155,11 @@ def snr_db(got, expected, case):
         return f"{said} The sign is flipped: SNR is signal power divided by noise power."
     if close(got, 10 * np.log10(np.sum(clean**2) / np.sum(noisy**2)), rel=1e-6):
         return f"{said} The noise is what was added: noisy − clean, not the noisy signal itself."
+    if close(got, 10 * np.log10(np.var(clean) / np.var(noisy - clean)), rel=1e-6):
+        return (f"{said} np.var/np.std remove the mean first; the SNR here uses the mean power np.mean(x**2), mean "
+                "included.")
+    if close(got, expected * np.log(10), rel=1e-6) or close(got, 2 * expected * np.log(10), rel=1e-6):
+        return f"{said} np.log is the natural logarithm; decibels use the base-10 logarithm: use np.log10."
     return f"{said} Hint: 10·log10(Σ clean² / Σ (noisy − clean)²)."
 
 

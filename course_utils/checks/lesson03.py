@@ -84,6 +84,7 @@ def stft_shape(got, expected, case):
 PARAM_SR = 16000
 PARAM_FRAME_RATE_MS = 10.0
 PARAM_MAX_BIN_HZ = 20.0
+PARAM_WIN_LENGTH = 400
 
 
 def _reference_stft_parameters():
@@ -124,9 +125,13 @@ def stft_parameters(got, expected):
         return wrong("hop_length is in samples, not milliseconds: 10 ms at 16 000 Hz is how many samples?")
     if hop == PARAM_SR * 10:
         return wrong(f"hop_length = {hop} samples is {hop / PARAM_SR:g} s. 10 ms is 0.010 s.")
+    if hop == PARAM_WIN_LENGTH // 4:
+        return wrong(f"hop_length = {hop} is librosa's default, win_length // 4 ({1000 * hop / PARAM_SR:g} ms); the "
+                     "task asks for a frame every 10 ms.")
     if hop == n_fft // 4:
-        return wrong(f"hop_length = {hop} is librosa's default n_fft // 4 ({1000 * hop / PARAM_SR:g} ms); the task "
-                     "asks for a frame every 10 ms.")
+        return wrong(f"hop_length = {hop} is n_fft // 4 ({1000 * hop / PARAM_SR:g} ms). librosa's default hop is "
+                     f"win_length // 4, {PARAM_WIN_LENGTH // 4} here; either way the task asks for a frame every "
+                     "10 ms.")
     return wrong(f"hop_length = {hop} samples is {1000 * hop / PARAM_SR:g} ms between frames; the task asks for "
                  "10 ms: hop_length = sr · 0.010.")
 
@@ -217,6 +222,11 @@ def scipy_power(S, expected, case):
     if np.nanmax(np.abs(above_first_bins - 1)) < 1e-6:
         return (f"{call} matches except the lowest bins (0 Hz and next to it): scipy subtracts each segment's mean "
                 "first. Pass detrend=False.")
+    frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop].T
+    symmetric_hann_power = np.abs(np.fft.rfft(np.hanning(n_fft)[:, np.newaxis] * frames, axis=0)) ** 2
+    if np.allclose(S, symmetric_hann_power, rtol=1e-6, atol=1e-9 * symmetric_hann_power.max()):
+        return (f"{call} matches a symmetric Hann window. np.hanning is the symmetric Hann; spectral analysis "
+                "(librosa, scipy's get_window default) uses the periodic one: scipy.signal.get_window('hann', n_fft).")
     return (f"{call} differs from librosa's power by a ratio that changes from bin to bin: check the window — "
             "scipy's default is a Tukey window, librosa uses a periodic Hann (scipy.signal.get_window('hann', "
             "n_fft)).")
