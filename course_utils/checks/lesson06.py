@@ -11,7 +11,47 @@ from . import Case, as_answer, as_function, close, correct, exercise, function_e
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 
 
-# --- Exercise 1: c0 without a DCT ------------------------------------------------------------------------------
+# --- Exercise 1: the HTK lifter --------------------------------------------------------------------------------
+
+LIFTER_CASES = [(13, 22), (20, 22), (12, 15), (5, 8)]
+
+
+def _reference_htk_lifter():
+    def htk_lifter(n_mfcc, L):
+        n = np.arange(n_mfcc)  # HTK numbers the coefficients from 0: c0 keeps weight 1
+        return 1 + (L / 2) * np.sin(np.pi * n / L)
+
+    return htk_lifter
+
+
+@function_exercise(
+    reference=_reference_htk_lifter,
+    cases=[Case(f"htk_lifter({n_mfcc}, {L})", (n_mfcc, L)) for n_mfcc, L in LIFTER_CASES],
+    tolerance=TOLERANCE,
+    success="Your weights match HTK's lifter (dsp.lifter_weights(..., convention='htk')) in all "
+    f"{len(LIFTER_CASES)} cases.",
+)
+def htk_lifter(got, expected, case):
+    """1 + (L / 2) * np.sin(np.pi * n / L) with n = np.arange(n_mfcc): HTK's first coefficient is c0 with n = 0."""
+    n_mfcc, L = case.args
+    call = case.name
+    if got.shape != expected.shape:
+        return f"{call} returned shape {got.shape}; expected one weight per coefficient, shape ({n_mfcc},)."
+    n = np.arange(n_mfcc)
+    if same(got, 1 + (L / 2) * np.sin(np.pi * (n + 1) / L), **TOLERANCE):
+        return (f"{call}: you numbered the coefficients from 1, as librosa does. HTK numbers them from 0, so c0 keeps "
+                "weight 1 and row i gets the weight of n = i.")
+    if same(got, (L / 2) * np.sin(np.pi * n / L), **TOLERANCE):
+        return f"{call}: the weights start at 1 — the lifter is 1 + (L/2)·sin(π n / L)."
+    if same(got, 1 + L * np.sin(np.pi * n / L), **TOLERANCE):
+        return f"{call}: the sine's amplitude is L/2, not L."
+    if same(got, 1 + (L / 2) * np.cos(np.pi * n / L), **TOLERANCE):
+        return f"{call}: the lifter uses a sine, which is 0 for c0 and largest around n = L/2."
+    return (f"{call} returned {np.round(got[:4], 3)}…; expected {np.round(expected[:4], 3)}…. Hint: 1 + (L/2)·sin(π n "
+            "/ L) with n = 0, 1, …, n_mfcc − 1.")
+
+
+# --- Exercise 2: c0 without a DCT ------------------------------------------------------------------------------
 
 def _reference_c0():
     def c0(log_mel_frame):
@@ -57,7 +97,7 @@ def c0(got, expected, case):
     return f"{said} Hint: every entry of the DCT's row 0 equals 1/√n_mels."
 
 
-# --- Exercise 2: dB versus natural log -------------------------------------------------------------------------
+# --- Exercise 3: dB versus natural log -------------------------------------------------------------------------
 
 def _reference_log_factor():
     # 10·log10(x) = 10·ln(x) / ln(10): the dB coefficients are ln-coefficients times 10 / ln(10).
@@ -87,46 +127,6 @@ def log_factor(got, expected):
     if close(got, math.log10(math.e), rel=1e-3):
         return wrong(f"{said} log10(e) = 1/ln(10) converts ln to log10, but the dB scale also has the factor 10.")
     return wrong(f"{said} Write 10·log10(x) with natural logarithms: log10(x) = ln(x) / ln(10).")
-
-
-# --- Exercise 3: the HTK lifter --------------------------------------------------------------------------------
-
-LIFTER_CASES = [(13, 22), (20, 22), (12, 15), (5, 8)]
-
-
-def _reference_htk_lifter():
-    def htk_lifter(n_mfcc, L):
-        n = np.arange(n_mfcc)  # HTK numbers the coefficients from 0: c0 keeps weight 1
-        return 1 + (L / 2) * np.sin(np.pi * n / L)
-
-    return htk_lifter
-
-
-@function_exercise(
-    reference=_reference_htk_lifter,
-    cases=[Case(f"htk_lifter({n_mfcc}, {L})", (n_mfcc, L)) for n_mfcc, L in LIFTER_CASES],
-    tolerance=TOLERANCE,
-    success="Your weights match HTK's lifter (dsp.lifter_weights(..., convention='htk')) in all "
-    f"{len(LIFTER_CASES)} cases.",
-)
-def htk_lifter(got, expected, case):
-    """1 + (L / 2) * np.sin(np.pi * n / L) with n = np.arange(n_mfcc): HTK's first coefficient is c0 with n = 0."""
-    n_mfcc, L = case.args
-    call = case.name
-    if got.shape != expected.shape:
-        return f"{call} returned shape {got.shape}; expected one weight per coefficient, shape ({n_mfcc},)."
-    n = np.arange(n_mfcc)
-    if same(got, 1 + (L / 2) * np.sin(np.pi * (n + 1) / L), **TOLERANCE):
-        return (f"{call}: you numbered the coefficients from 1, as librosa does. HTK numbers them from 0, so c0 keeps "
-                "weight 1 and row i gets the weight of n = i.")
-    if same(got, (L / 2) * np.sin(np.pi * n / L), **TOLERANCE):
-        return f"{call}: the weights start at 1 — the lifter is 1 + (L/2)·sin(π n / L)."
-    if same(got, 1 + L * np.sin(np.pi * n / L), **TOLERANCE):
-        return f"{call}: the sine's amplitude is L/2, not L."
-    if same(got, 1 + (L / 2) * np.cos(np.pi * n / L), **TOLERANCE):
-        return f"{call}: the lifter uses a sine, which is 0 for c0 and largest around n = L/2."
-    return (f"{call} returned {np.round(got[:4], 3)}…; expected {np.round(expected[:4], 3)}…. Hint: 1 + (L/2)·sin(π n "
-            "/ L) with n = 0, 1, …, n_mfcc − 1.")
 
 
 # --- Exercise 4: HTK-style deltas ------------------------------------------------------------------------------
