@@ -110,7 +110,7 @@ def test_frame_length_reference_really_resolves_the_tones():
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(2048, "✓"), (2048.0, "✓"), (1024, "rectangular window"), (512, "same bin"), (1224, "not a power of two"),
+    [(2048, "✓"), (2048.0, "✓"), (1024, "rectangular window"), (512, "less than one bin apart"), (1224, "not a power of two"),
      (1223, "too short"), (4096, "shorter power of two"), (0, "positive whole number"), (-5, "positive"),
      (1500.5, "whole number")],
 )

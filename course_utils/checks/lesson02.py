@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import Case, close, correct, distinguish, exercise, function_exercise, wrong
@@ -137,10 +135,12 @@ HANN_BINS_APART = 2  # half the Hann main lobe (4 bins null to null)
 
 
 def _reference_frame_length():
+    import math
+
     sr = 16000
     separation_hz = 466.16 - 440.0       # A4 and A#4
     bins_needed = 2                      # Hann: tones must be more than half its 4-bin main lobe apart
-    min_n_fft = bins_needed * sr / separation_hz   # Δf = sr / n_fft must be ≤ separation / 2
+    min_n_fft = bins_needed * sr / separation_hz   # Δf = sr / n_fft must be below separation / 2
     return 2 ** math.ceil(math.log2(min_n_fft))    # the next power of two
 
 
@@ -149,8 +149,8 @@ def _reference_frame_length():
     answer={"shape": (), "name": "n_fft"},
 )
 def frame_length(got, expected):
-    """The tones are 26.16 Hz apart. A Hann window needs them at least 2 bins apart, so Δf = sr / n_fft must be at
-    most 13.08 Hz. Solve for n_fft, then round up to a power of two."""
+    """The tones are 26.16 Hz apart. A Hann window needs them more than 2 bins apart, so Δf = sr / n_fft must be
+    below 13.08 Hz. Solve for n_fft, then round up to a power of two."""
     separation = RESOLVE_TONES[1] - RESOLVE_TONES[0]
     if got == expected:
         return correct(f"n_fft = {expected}: Δf = {RESOLVE_SR / expected:.2f} Hz, the tones are "
@@ -171,9 +171,9 @@ def frame_length(got, expected):
     if apart >= 1:
         return wrong(f"With n_fft = {n}, Δf = {delta_f:.2f} Hz and the tones are {apart:.2f} bins apart. That would "
                      "do for the rectangular window (main lobe 2 bins wide), but a Hann main lobe is 4 bins wide: "
-                     "the tones need to be at least 2 bins apart.")
+                     "the tones need to be more than 2 bins apart.")
     return wrong(f"With n_fft = {n}, Δf = {delta_f:.1f} Hz, wider than the {separation:.2f} Hz between the tones: "
-                 "they fall into the same bin.")
+                 "they are less than one bin apart.")
 
 
 # ---------------------------------------------------------------------------------------------- a piano's harmonic
