@@ -82,6 +82,24 @@ def test_amplitude_spectrum_typical_mistakes_get_their_hint(student, hint):
     assert passed is False and hint in text, text
 
 
+def test_amplitude_spectrum_accepts_an_answer_computed_in_float32():
+    def in_float32(x):
+        return lesson02.amplitude_spectrum.reference()(np.asarray(x, dtype=np.float32))
+
+    assert feedback(lesson02.amplitude_spectrum, in_float32)[0] is True
+
+
+def test_amplitude_spectrum_names_the_first_wrong_bin():
+    def one_bin_off(x):
+        amplitudes = lesson02.amplitude_spectrum.reference()(x)
+        amplitudes[200] += 0.01  # two empty bins that should read 0; the first is named, not the worst
+        amplitudes[300] += 0.02
+        return amplitudes
+
+    passed, text = feedback(lesson02.amplitude_spectrum, one_bin_off)
+    assert passed is False and "bin 200 reads 0.01" in text, text
+
+
 def test_amplitude_spectrum_does_not_let_the_student_modify_the_test_signal():
     def in_place(x):
         x *= 0
