@@ -136,6 +136,10 @@ def test_frame_length_feedback(answer, hint):
     assert hint in feedback(lesson02.frame_length, answer)[1]
 
 
+def test_third_harmonic_success_measures_the_deviation_from_three_times_the_measured_f0():
+    assert "sits 3.5 Hz above 3 × f0 = 1319.7 Hz" in feedback(lesson02.third_harmonic, 1323.2)[1]
+
+
 @pytest.mark.parametrize(
     "answer, hint",
     [(1323.2, "✓"), (1322.0, "✓"), (1320, "the ideal"), (1319.7, "the ideal"), (880.7, "second"),

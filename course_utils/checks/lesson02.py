@@ -195,6 +195,14 @@ def _reference_third_harmonic():
     return float(freqs[near][np.argmax(magnitude[near])])
 
 
+def _piano_f0() -> float:
+    """The piano clip's fundamental: the frequency of its strongest bin, as the lesson measures it."""
+    from course_utils import data
+
+    y, sr = data.load(PIANO_CLIP, verbose=False)
+    return float(np.fft.rfftfreq(len(y), d=1 / sr)[np.argmax(np.abs(np.fft.rfft(y)))])
+
+
 def _piano_length() -> int:
     """Number of samples of the piano clip (its bins are sr / len apart)."""
     from course_utils import data
@@ -210,7 +218,8 @@ def third_harmonic(got, expected):
     """Compute magnitude = np.abs(np.fft.rfft(y)) and freqs = np.fft.rfftfreq(len(y), 1 / sr). Keep only the bins
     between, say, 1250 and 1400 Hz and take the frequency of the largest one."""
     if abs(got - expected) <= HARMONIC_TOLERANCE_HZ:
-        return correct(f"{got:.1f} Hz: the third harmonic sits {expected - 3 * 440:.1f} Hz above 3 × 440 = 1320 Hz. "
+        f0 = _piano_f0()
+        return correct(f"{got:.1f} Hz: the third harmonic sits {got - 3 * f0:.1f} Hz above 3 × f0 = {3 * f0:.1f} Hz. "
                        "Piano strings are stiff, so their overtones are slightly sharp (inharmonicity).")
     if close(got, 3 * 440, rel=1e-6) or close(got, 3 * 439.9, rel=1e-4):
         return wrong(f"{got:g} Hz is 3 × the fundamental — the ideal, not the measurement. Find the peak of the "
