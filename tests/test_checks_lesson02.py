@@ -82,6 +82,24 @@ def test_amplitude_spectrum_typical_mistakes_get_their_hint(student, hint):
     assert passed is False and hint in text, text
 
 
+def test_amplitude_spectrum_accepts_an_answer_computed_in_float32():
+    def in_float32(x):
+        return lesson02.amplitude_spectrum.reference()(np.asarray(x, dtype=np.float32))
+
+    assert feedback(lesson02.amplitude_spectrum, in_float32)[0] is True
+
+
+def test_amplitude_spectrum_names_the_first_wrong_bin():
+    def one_bin_off(x):
+        amplitudes = lesson02.amplitude_spectrum.reference()(x)
+        amplitudes[200] += 0.01  # two empty bins that should read 0; the first is named, not the worst
+        amplitudes[300] += 0.02
+        return amplitudes
+
+    passed, text = feedback(lesson02.amplitude_spectrum, one_bin_off)
+    assert passed is False and "bin 200 reads 0.01" in text, text
+
+
 def test_amplitude_spectrum_does_not_let_the_student_modify_the_test_signal():
     def in_place(x):
         x *= 0
@@ -110,12 +128,16 @@ def test_frame_length_reference_really_resolves_the_tones():
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(2048, "✓"), (2048.0, "✓"), (1024, "rectangular window"), (512, "same bin"), (1224, "not a power of two"),
+    [(2048, "✓"), (2048.0, "✓"), (1024, "rectangular window"), (512, "less than one bin apart"), (1224, "not a power of two"),
      (1223, "too short"), (4096, "shorter power of two"), (0, "positive whole number"), (-5, "positive"),
      (1500.5, "whole number")],
 )
 def test_frame_length_feedback(answer, hint):
     assert hint in feedback(lesson02.frame_length, answer)[1]
+
+
+def test_third_harmonic_success_measures_the_deviation_from_three_times_the_measured_f0():
+    assert "sits 3.5 Hz above 3 × f0 = 1319.7 Hz" in feedback(lesson02.third_harmonic, 1323.2)[1]
 
 
 @pytest.mark.parametrize(
