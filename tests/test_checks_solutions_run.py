@@ -14,9 +14,6 @@ import pytest
 
 from test_checks_contract import ALL, IDS, REPO, takes_a_function
 
-# Solutions that use `math` which neither they nor their lesson import: to be fixed in those checker modules.
-KNOWN_BROKEN = {"lesson01.sample_count", "lesson01.bits_needed", "lesson03.stft_parameters"}
-
 
 def lesson_imports_before(module, name):
     """The top-level import lines of the lesson's code cells before the one calling `exercises.<name>.check(`."""
@@ -43,9 +40,7 @@ def pasted_solution(module, name, exercise, folder):
     return pasted
 
 
-@pytest.mark.parametrize("module, name, exercise", [
-    pytest.param(*row, marks=pytest.mark.xfail(strict=True, raises=NameError, reason="uses math without importing it"))
-    if f"{row[0]}.{row[1]}" in KNOWN_BROKEN else row for row in ALL], ids=IDS)
+@pytest.mark.parametrize("module, name, exercise", ALL, ids=IDS)
 def test_the_printed_solution_runs_and_passes_when_pasted(module, name, exercise, tmp_path):
     pasted = pasted_solution(module, name, exercise, tmp_path)
     answer = getattr(pasted, exercise.reference().__name__) if takes_a_function(exercise) else pasted.answer

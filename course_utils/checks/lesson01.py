@@ -89,6 +89,8 @@ LIBROSA_DEFAULT_SR = 22050
 
 
 def _reference_sample_count():
+    import math
+
     samples_at_16k = 18513  # len(y) from data.load("piano_A4"), which keeps the file's 16000 Hz
     # librosa.load(path) resamples to 22050 Hz, keeping the duration; the resampler rounds the length up.
     return math.ceil(samples_at_16k * 22050 / 16000)
@@ -164,6 +166,8 @@ def snr_db(got, expected, case):
 
 
 def _reference_bits_needed():
+    import math
+
     target_snr_db = 90
     return math.ceil((target_snr_db - 1.76) / 6.02)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import AnswerFormatError, Case, as_answer, correct, exercise, function_exercise, wrong
@@ -88,6 +86,8 @@ PARAM_WIN_LENGTH = 400
 
 
 def _reference_stft_parameters():
+    import math
+
     sr = 16000
     n_fft = 2 ** math.ceil(math.log2(sr / 20))   # bins at most 20 Hz apart: sr / n_fft <= 20
     hop_length = int(sr * 10 / 1000)             # one frame every 10 ms
