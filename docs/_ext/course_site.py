@@ -7,8 +7,11 @@ resource from outside the site.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
+from binascii import a2b_base64
 from pathlib import Path
 
 from docutils import nodes
@@ -92,6 +95,46 @@ this page shows their figures for the default settings.</p>
     title_section.insert(index, raw)
 
 
+def figure_alt_texts(notebook: Path) -> dict[str, str]:
+    """The alt text each figure of a notebook carries in its output metadata (``{"image/png": {"alt": ...}}``, as
+    ``course_utils.plots.show`` writes it), keyed by the SHA-256 of the PNG: the name myst-nb gives the image file."""
+    alts = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if png and alt:
+                data = "".join(png) if isinstance(png, list) else png
+                alts[hashlib.sha256(a2b_base64(data)).hexdigest()] = alt
+    return alts
+
+
+def _figure_alt(app: Sphinx, doctree: nodes.document) -> None:
+    """Every figure of a lesson gets its alt text (myst-nb only copies width and height from output metadata).
+
+    A figure whose notebook has no alt text yet says so with its section's title, never a file name."""
+    docname = app.env.docname
+    if not docname.startswith("notebooks/"):
+        return
+    alts = figure_alt_texts(Path(app.env.doc2path(docname)))
+    for image in doctree.findall(nodes.image):
+        stem = Path(image.get("uri", "")).stem
+        if not re.fullmatch(r"[0-9a-f]{64}", stem):
+            continue
+        if stem in alts:
+            image["alt"] = alts[stem]
+        else:
+            section = next((n for n in _ancestors(image) if isinstance(n, nodes.section)), None)
+            where = section[0].astext() if section is not None and section.children else "this lesson"
+            image["alt"] = f"Figure in “{where}” (no text description yet)"
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def _copy_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -107,5 +150,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _localize_images)
     app.connect("doctree-read", _live_box)
+    app.connect("doctree-read", _figure_alt)
     app.connect("build-finished", _copy_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
