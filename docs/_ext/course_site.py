@@ -129,6 +129,20 @@ def _figure_alt(app: Sphinx, doctree: nodes.document) -> None:
             image["alt"] = f"Figure in “{where}” (no text description yet)"
 
 
+_CAPTIONED_PLAYER = re.compile(r"(<div><b>(?P<caption>[^<]+)</b></div>\s*<audio)(?![^>]*aria-label)")
+
+
+def _audio_captions(app: Sphinx, doctree: nodes.document) -> None:
+    """Each player is named by the caption above it (``course_utils.audio.players``), for screen readers too."""
+    if not app.env.docname.startswith("notebooks/"):
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "") or "<audio" not in raw.astext():
+            continue
+        html = _CAPTIONED_PLAYER.sub(lambda m: f'{m.group(1)} aria-label="{m.group("caption")}"', raw.astext())
+        raw.replace_self(nodes.raw("", html, format=raw["format"]))
+
+
 def _ancestors(node: nodes.Node):
     while node.parent is not None:
         node = node.parent
@@ -151,5 +165,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _localize_images)
     app.connect("doctree-read", _live_box)
     app.connect("doctree-read", _figure_alt)
+    app.connect("doctree-read", _audio_captions)
     app.connect("build-finished", _copy_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
