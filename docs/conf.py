@@ -48,3 +48,7 @@ if not (_mathjax / "tex-chtml.js").is_file():
 html_static_path.append(str(_mathjax.parent))  # copied as _static/es5/
 mathjax_path = "es5/tex-chtml.js"
 mathjax3_config = {"options": {"enableMenu": True}}
+
+# The site's own icon (else the browser asks for /favicon.ico) and a light default (the theme warns without one).
+html_favicon = "_static/favicon.svg"
+html_context = {"default_mode": "light"}
