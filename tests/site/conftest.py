@@ -63,6 +63,7 @@ def page(chromium, base_url):
     page.outside = print_pdf.confine(context, base_url)
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: page.console_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
     try:
         yield page
