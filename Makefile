@@ -15,7 +15,8 @@ NO_RECORDINGS := AUDIO_COURSE_RECORDINGS=off
 OTHER_CPUS ?= Prescott Zen
 
 .PHONY: help setup lab test test-unit test-notebooks notebooks test-browser test-matrix test-cpus test-py313 \
-	test-colab test-floor benchmarks clean
+	test-colab test-floor benchmarks clean \
+	site pdf test-site
 
 help:
 	@echo "make lab            set up, then start JupyterLab on the lessons (http://127.0.0.1:$(LAB_PORT))"
@@ -27,6 +28,9 @@ help:
 	@echo "make test-py313     unit tests and nbval on Python 3.13 with the newest releases (librosa 1.x)"
 	@echo "make test-colab     unit tests and every notebook on Colab's pinned versions"
 	@echo "make test-floor     unit tests and every notebook on the lowest versions pyproject.toml allows"
+	@echo "make site           build the course website from the committed notebooks into build/site (no network)"
+	@echo "make pdf            print every page of the site into build/course.pdf"
+	@echo "make test-site      check the built site and PDF in headless Chromium (links, audio, alt text, axe)"
 	@echo "make benchmarks     print speed ratios against librosa / the naive baselines"
 
 # One virtual environment per leg of the version matrix.
@@ -65,7 +69,7 @@ lab: setup
 test: test-unit test-notebooks
 
 test-unit: setup
-	$(NO_RECORDINGS) $(PY) -m pytest tests $(XDIST) --ignore=tests/browser
+	$(NO_RECORDINGS) $(PY) -m pytest tests $(XDIST) --ignore=tests/browser --ignore=tests/site
 
 test-notebooks: setup
 	$(NO_RECORDINGS) $(PY) -m pytest $(NBVAL) $(XDIST) notebooks
@@ -103,6 +107,35 @@ test-floor: $(FLOOR_VENV)/.course-installed
 	$(FLOOR_VENV)/bin/python .ci/versions.py --expect .ci/floor-constraints.txt
 	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
 	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python .ci/execute_notebooks.py
+
+# The website (docs/): Sphinx + myst-nb over the committed outputs, never re-executed. The install step is the only
+# one that reaches a registry (the docs extra, and MathJax and axe-core from npm); the build itself is offline.
+SITE := build/site
+SITE_NPM := build/site-npm
+DOCS_STAMP := $(VENV)/.docs-installed
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[docs]"
+	@touch $@
+
+$(SITE_NPM)/.installed: docs/package.json
+	mkdir -p $(SITE_NPM) && cp docs/package.json $(SITE_NPM)/
+	cd $(SITE_NPM) && npm install --silent --no-audit --no-fund --no-package-lock
+	@touch $@
+
+# Sphinx reads docs/ and notebooks/ side by side, staged in build/site-src (it resolves symlinks out of its source).
+site: $(DOCS_STAMP) $(SITE_NPM)/.installed
+	rm -rf build/site-src && mkdir -p build/site-src
+	cp -r docs/. build/site-src/ && mkdir build/site-src/notebooks && cp notebooks/*.ipynb build/site-src/notebooks/
+	COURSE_REPO=$(CURDIR) MATHJAX_DIR=$(abspath $(SITE_NPM))/node_modules/mathjax/es5 $(PY) -m sphinx -b html -q -j 2 -W --keep-going build/site-src $(SITE)
+	@echo "The site is in $(SITE)/index.html"
+
+pdf: site
+	$(PY) docs/print_pdf.py $(SITE) build/course.pdf
+
+test-site: pdf
+	bash tests/browser/install.sh
+	AXE_JS=$(SITE_NPM)/node_modules/axe-core/axe.min.js $(PY) -m pytest tests/site -p no:xdist -v
 
 benchmarks: setup
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
