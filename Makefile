@@ -95,17 +95,17 @@ test-cpus: setup
 
 test-py313: $(PY313_VENV)/.course-installed
 	$(PY313_VENV)/bin/python .ci/versions.py
-	$(NO_RECORDINGS) $(PY313_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
+	$(NO_RECORDINGS) $(PY313_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser --ignore=tests/site
 	$(NO_RECORDINGS) $(PY313_VENV)/bin/python -m pytest $(NBVAL) $(XDIST) -q notebooks
 
 test-colab: $(COLAB_VENV)/.course-installed
 	$(COLAB_VENV)/bin/python .ci/versions.py --expect .ci/colab-constraints.txt
-	$(NO_RECORDINGS) $(COLAB_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
+	$(NO_RECORDINGS) $(COLAB_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser --ignore=tests/site
 	$(NO_RECORDINGS) $(COLAB_VENV)/bin/python .ci/execute_notebooks.py
 
 test-floor: $(FLOOR_VENV)/.course-installed
 	$(FLOOR_VENV)/bin/python .ci/versions.py --expect .ci/floor-constraints.txt
-	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser
+	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python -m pytest tests -q $(XDIST) --ignore=tests/browser --ignore=tests/site
 	$(NO_RECORDINGS) $(FLOOR_VENV)/bin/python .ci/execute_notebooks.py
 
 # The website (docs/): Sphinx + myst-nb over the committed outputs, never re-executed. The install step is the only

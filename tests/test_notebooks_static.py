@@ -86,3 +86,13 @@ def test_no_pickle_eval_or_exec_in_the_course():
                 for p in LESSONS]
     offenders = [name for name, text in sources if FORBIDDEN.search(text)]
     assert offenders == []
+
+
+def test_every_figure_has_alternative_text(notebook):
+    """Screen readers and the website read a figure's alt text from the output's metadata (plots.show writes it)."""
+    path, nb = notebook
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+                assert alt.strip(), f"{path.name}: a figure in cell {cell.id} has no alt text"
