@@ -71,6 +71,27 @@ def _peak(frame):
     return int(np.max(np.abs(frame.astype(np.int32))))
 
 
+def _shift_of(peak):
+    return max(15 - peak.bit_length(), 0) if peak > 0 else 0
+
+
+def _peak_after_the_last_minus_32768(frame):
+    values = frame.tolist()
+    if -32768 in values:
+        values = values[len(values) - values[::-1].index(-32768):]
+    return _shift_of(max((abs(v) for v in values), default=0))
+
+
+def _running_maximum_reset_to_zero(frame):
+    peak = 0
+    for v in frame.tolist():
+        if v == -32768:
+            peak = 0
+        elif abs(v) > peak:
+            peak = abs(v)
+    return _shift_of(peak)
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -84,6 +105,8 @@ def _peak(frame):
         (lambda f: 15 - _peak(f).bit_length() if _peak(f) else 0, "never negative"),
         (lambda f: max(14 - _peak(f).bit_length(), 0) if _peak(f) else 0, "could be shifted further"),
         (lambda f: 0 if not np.any(f) else 4.5, "whole number"),
+        (_peak_after_the_last_minus_32768, "whatever its sign"),
+        (_running_maximum_reset_to_zero, "whatever its sign"),
     ],
 )
 def test_auto_scale_shift_typical_mistakes_get_their_hint(student, hint):

@@ -227,3 +227,14 @@ def test_the_spotter_runs_the_model_on_the_last_49_rows_once_per_row():
     assert len(results) == len(features) == 49
     assert np.array_equal(results[-1][0], spotter.model.scores(features))  # the last run saw exactly the clip
     assert [r.time_ms for _, r in results][:2] == [30, 50]
+
+
+def test_silence_is_reported_at_every_hop_but_never_listed_as_a_detection():
+    # Faint noise (about -50 dBFS): TFLM's recognizer keeps reporting "silence" as new, since silence never
+    # suppresses a repeat; the spotter's detections, what a device acts on, hold words only.
+    noise = np.random.default_rng(3).normal(0, 0.003, 3 * 16000).astype(np.float32)
+    spotter = KeywordSpotter()
+    results = spotter.push(tinyml.frontend(tinyml.to_q15(noise)))
+    new_silences = [r for _, r in results if r.is_new and r.label == "silence"]
+    assert len(new_silences) > 10
+    assert all(d.label != "silence" for d in spotter.detections)

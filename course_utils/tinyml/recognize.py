@@ -180,7 +180,8 @@ class KeywordSpotter:
             # Time of the row's last sample: row k (0-based) ends at 30 ms + k * 20 ms.
             time_ms = 30 + (self.rows_seen - 1) * STRIDE_MS
             recognition = self.recognizer.process(scores, time_ms)
-            if recognition.is_new:
+            if recognition.is_new and recognition.label != LABELS[0]:
+                # TFLM reports "silence" anew at every hop (it is never suppressed); a device acts on words only.
                 self.detections.append(recognition)
             results.append((scores, recognition))
         return results

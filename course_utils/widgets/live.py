@@ -458,4 +458,4 @@ class LiveSpectrogram:
 
 def update_detections(update) -> list:
     """The recognitions of an update that are new detections."""
-    return [r for _, r in update.recognitions if r.is_new]
+    return [r for _, r in update.recognitions if r.is_new and r.label != LABELS[0]]
