@@ -18,8 +18,8 @@ import time
 import numpy as np
 import pytest
 import soundfile
-from harness import CHROMIUM, CHROMIUM_ARGS, LabServer
-from test_recorder_browser import JS_KERNEL_IDLE, _notebook, browser_type, kernel_json  # noqa: F401
+from harness import LabServer
+from test_recorder_browser import _notebook, browser_type, kernel_json, open_notebook_run_all  # noqa: F401
 
 from course_utils import data
 
@@ -65,14 +65,8 @@ def open_live(live_lab, browser_type):  # noqa: F811 — the recorder tests' lau
     browsers = []
 
     def opener(extra_args, notebook="live.ipynb"):
-        browser = browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
-        browsers.append(browser)
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
-        page.goto(live_lab.notebook_url(live_lab.root / notebook))
-        page.wait_for_function(JS_KERNEL_IDLE, timeout=120_000, polling=250)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_selector(".course-live[data-state='ready']", timeout=60_000)
-        return page
+        return open_notebook_run_all(browser_type, live_lab, notebook, extra_args, ".course-live[data-state='ready']",
+                                     browsers, viewport={"width": 1300, "height": 900})
 
     yield opener
     for browser in browsers:

@@ -83,22 +83,30 @@ def browser_type(request):
         yield playwright.chromium
 
 
+def open_notebook_run_all(browser_type, lab, notebook, extra_args, ready_selector, browsers, *,
+                          init_script: str | None = None, viewport: dict | None = None):
+    """Launch Chromium with ``extra_args``, open ``notebook`` in ``lab``, run all its cells and wait for
+    ``ready_selector``; the browser is appended to ``browsers`` for the fixture to close."""
+    browser = browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
+    browsers.append(browser)
+    page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
+    if init_script:
+        page.add_init_script(init_script)
+    page.goto(lab.notebook_url(lab.root / notebook))
+    page.wait_for_function(JS_KERNEL_IDLE, timeout=120_000, polling=250)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_selector(ready_selector, timeout=60_000)
+    return page
+
+
 @pytest.fixture
 def open_recorder(recorder_lab, browser_type):
     """open_recorder(extra_chromium_args, init_script=None) -> page with the recorder cell run and displayed."""
     browsers = []
 
     def opener(extra_args, *, init_script: str | None = None, notebook: str = "recorder.ipynb"):
-        browser = browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
-        browsers.append(browser)
-        page = browser.new_page()
-        if init_script:
-            page.add_init_script(init_script)
-        page.goto(recorder_lab.notebook_url(recorder_lab.root / notebook))
-        page.wait_for_function(JS_KERNEL_IDLE, timeout=120_000, polling=250)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_selector(".course-recorder", timeout=60_000)
-        return page
+        return open_notebook_run_all(browser_type, recorder_lab, notebook, extra_args, ".course-recorder", browsers,
+                                     init_script=init_script)
 
     yield opener
     for browser in browsers:
