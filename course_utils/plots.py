@@ -89,6 +89,8 @@ def spectrum(freqs, magnitude, *, ax=None, db: bool = False, label: str | None =
 def spectrogram(S, *, sr, hop_length, ax=None, y_axis: str = "linear", colorbar_label: str | None = "dB", **kwargs):
     """Show a spectrogram (frequency × frames) with time and frequency axes via ``librosa.display.specshow``.
 
+    The time axis is labelled "time (s)" and the grid is off, so that no grid line hides the image's detail.
+
     Parameters
     ----------
     S : numpy.ndarray
@@ -107,6 +109,8 @@ def spectrogram(S, *, sr, hop_length, ax=None, y_axis: str = "linear", colorbar_
     ax = _axes(ax)
     mesh = librosa.display.specshow(np.asarray(S), sr=require_sr(sr), hop_length=hop_length, x_axis="time",
                                     y_axis=y_axis, ax=ax, **kwargs)
+    ax.grid(False)  # grid lines would hide the detail the image is drawn for
+    ax.set_xlabel("time (s)")  # specshow writes "Time" with no unit
     if colorbar_label is not None:
         ax.figure.colorbar(mesh, ax=ax, label=colorbar_label)
     return mesh

@@ -83,3 +83,19 @@ def test_log_axis_keeps_a_row_at_its_frequency():
     plots.spectrogram(one_bright_row(k), sr=SR, hop_length=128, ax=ax, y_axis="log")
     frequencies = lit_rows(ax)
     assert frequencies.size and abs(np.log2(frequencies.mean() / (k * SR / N_FFT))) < 0.05, frequencies
+
+
+def test_no_course_grid_line_crosses_the_image_and_time_has_its_unit():
+    from course_utils.session import PLOT_STYLE
+
+    with matplotlib.rc_context(PLOT_STYLE):
+        ax = new_axes()
+        plots.spectrogram(np.full((1 + N_FFT // 2, 40), -80.0), sr=SR, hop_length=128, ax=ax, colorbar_label=None)
+        ax.figure.canvas.draw()
+        pixels = np.asarray(ax.figure.canvas.buffer_rgba())[..., :3].astype(float)
+    box = ax.get_window_extent()
+    height = pixels.shape[0]
+    inside = pixels[height - round(box.y1) + MARGIN:height - round(box.y0) - MARGIN,
+                    round(box.x0) + MARGIN:round(box.x1) - MARGIN]
+    assert np.ptp(inside) <= 8  # one colour up to the mesh's antialiasing (a grid line here differs by 84)
+    assert ax.get_xlabel() == "time (s)"
