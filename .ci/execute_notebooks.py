@@ -116,6 +116,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     lessons = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.names:
+        unknown = sorted(set(args.names) - {path.name for path in lessons})
+        if unknown:
+            parser.error(f"no lesson named {', '.join(unknown)} in {NOTEBOOKS}; give file names such as "
+                         f"{lessons[0].name} (without the folder)")
         lessons = [path for path in lessons if path.name in args.names]
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:

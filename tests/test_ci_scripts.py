@@ -44,3 +44,11 @@ def test_versions_fails_when_a_pin_does_not_hold(tmp_path, capsys):
     constraints.write_text("numpy==0.0.1\n")
     assert load("versions").main(["--expect", str(constraints)]) == 1
     assert "numpy" in capsys.readouterr().out
+
+
+def test_a_notebook_name_that_matches_no_lesson_is_refused_before_anything_runs(capsys):
+    execute_notebooks = load("execute_notebooks")
+    with pytest.raises(SystemExit) as stop:
+        execute_notebooks.main(["notebooks/07_inversion.ipynb"])
+    assert stop.value.code == 2
+    assert "no lesson named notebooks/07_inversion.ipynb" in capsys.readouterr().err
