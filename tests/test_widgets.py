@@ -355,6 +355,28 @@ def test_decibels_reference_floor_and_range(clip):
         DecibelExplorer(clip, sr=SR, ref="loud")
 
 
+def test_decibels_gain_moves_absolute_levels_but_not_a_picture_relative_to_its_maximum(clip):
+    ex = DecibelExplorer(clip, sr=SR, top_db=None)
+    relative, absolute = ex.readouts["max_db"], ex.readouts["level_re_1_db"]
+    ex.set(gain_db=-20.0)
+    assert ex.readouts["max_db"] == relative  # ref=max: still 0 dB at the loudest bin
+    assert ex.readouts["level_re_1_db"] == pytest.approx(absolute - 20, abs=0.01)
+    ex.set(ref=1.0)
+    assert ex.readouts["max_db"] == pytest.approx(absolute - 20, abs=0.01)  # ref=1.0: every value follows the gain
+
+
+def test_decibels_magnitude_misuse_halves_the_range_and_min_reference_puts_silence_at_0_db(clip):
+    ex = DecibelExplorer(clip, sr=SR, amin=1e-12, top_db=None)
+    power_range = ex.readouts["range_db"]
+    ex.set(values="magnitude")
+    assert ex.readouts["range_db"] == pytest.approx(power_range / 2, abs=0.02)
+    ex.set(values="power", ref=np.min)
+    assert ex.readouts["min_db"] == 0 and ex.readouts["max_db"] == pytest.approx(power_range, abs=0.02)
+    assert DecibelExplorer(clip, sr=SR, ref="min").readouts["min_db"] >= 0
+    with pytest.raises(ParameterError, match="values must be 'power' or 'magnitude'"):
+        DecibelExplorer(clip, sr=SR, values="dB")
+
+
 # ----------------------------------------------------------------------------------------------- lesson 06
 def test_mfcc_keeps_n_mfcc_and_rebuilds(clip):
     ex = MFCCExplorer(clip, sr=SR, n_mfcc=13, n_mels=40)

@@ -14,8 +14,11 @@ from ..validate import require_audio, require_int, require_number, require_sr
 from .base import Explorer, Frame
 from .raster import ImagePanel, fft_bin_index
 
-REF_OPTIONS = (np.max, 1.0, np.median)
-REF_LABELS = ("max", "1.0", "median")
+REF_OPTIONS = (np.max, 1.0, np.median, np.min)
+REF_LABELS = ("max", "1.0", "median", "min (a misuse)")
+GAIN_OPTIONS = (-40.0, -30.0, -20.0, -10.0, 0.0, 10.0, 20.0)
+VALUE_OPTIONS = ("power", "magnitude")
+VALUE_LABELS = ("power |X|²", "magnitude |X| (a misuse)")
 AMIN_OPTIONS = (1e-12, 1e-10, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 TOP_DB_OPTIONS = (None, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0)
 
@@ -34,9 +37,12 @@ class DecibelExplorer(Explorer):
 
     Used in notebooks/05_decibels.ipynb.
 
-    ``ref`` chooses which power is 0 dB (the loudest bin, 1.0, or the median); ``amin`` is the floor below which
-    power counts as silence; ``top_db`` cuts everything more than that many dB below the loudest bin. The histogram
-    shows where those floors pile values up.
+    ``ref`` chooses which power is 0 dB (the loudest bin, 1.0, the median, or the quietest bin, a common misuse);
+    ``amin`` is the floor below which power counts as silence; ``top_db`` cuts everything more than that many dB
+    below the loudest bin. The histogram shows where those floors pile values up. ``gain_db`` makes the recording
+    louder or quieter before the STFT: with ``ref="max"`` the picture stays the same and only the absolute level
+    read out moves; with ``ref=1.0`` every value moves by the gain. ``values="magnitude"`` feeds ``|X|`` where
+    ``power_to_db`` expects ``|X|²`` (the 10-versus-20 mistake): every range is halved.
 
     Parameters
     ----------
@@ -44,12 +50,17 @@ class DecibelExplorer(Explorer):
         Mono audio (any clip, including one you recorded).
     sr : int
         Its sample rate in Hz.
-    ref : "max", "median", callable or float
-        Reference power: ``"max"`` (``np.max``), ``"median"`` (``np.median``), a function, or a positive number.
+    ref : "max", "median", "min", callable or float
+        Reference power: ``"max"`` (``np.max``), ``"median"`` (``np.median``), ``"min"`` (``np.min``), a function,
+        or a positive number.
     amin : float
         Power floor, > 0.
     top_db : float or None
         Dynamic range kept below the maximum; None keeps all.
+    gain_db : float
+        Gain applied to ``y`` before the STFT, in dB (power scales by ``10 ** (gain_db / 10)``).
+    values : "power" or "magnitude"
+        What is passed to ``power_to_db``: the power ``|X|²`` (right) or the magnitude ``|X|`` (the misuse).
     n_fft, hop_length : int
         STFT used for the power spectrogram (computed once).
     presentation : bool or None
@@ -58,22 +69,27 @@ class DecibelExplorer(Explorer):
 
     figsize = (9.0, 3.4)
 
-    def __init__(self, y, *, sr, ref="max", amin=1e-10, top_db=80.0, n_fft=1024, hop_length=256, presentation=None):
+    def __init__(self, y, *, sr, ref="max", amin=1e-10, top_db=80.0, gain_db=0.0, values="power", n_fft=1024,
+                 hop_length=256, presentation=None):
         from .. import dsp
 
         super().__init__(presentation=presentation)
         self.y = require_audio(y)
         self.sr = require_sr(sr)
-        named = dict(zip(("max", "median"), (np.max, np.median)))
+        named = dict(zip(("max", "median", "min"), (np.max, np.median, np.min)))
         if isinstance(ref, str):
             if ref not in named:
-                raise ParameterError(f"ref must be 'max', 'median', a function or a positive number; got {ref!r}")
+                raise ParameterError(f"ref must be 'max', 'median', 'min', a function or a positive number; "
+                                     f"got {ref!r}")
             ref = named[ref]
         elif not callable(ref):
             ref = require_number("ref", ref, above=0)
         amin = require_number("amin", amin, above=0)
         if top_db is not None:
             top_db = require_number("top_db", top_db, above=0)
+        gain_db = require_number("gain_db", gain_db)
+        if values not in VALUE_OPTIONS:
+            raise ParameterError(f"values must be 'power' or 'magnitude'; got {values!r}")
         n_fft = require_int("n_fft", n_fft, minimum=2)
         hop_length = require_int("hop_length", hop_length, minimum=1)
         self.power = np.abs(dsp.stft(self.y, n_fft=n_fft, hop_length=hop_length)) ** 2
@@ -82,6 +98,9 @@ class DecibelExplorer(Explorer):
         self._choice("amin", amin, AMIN_OPTIONS, labels=[f"{a:.0e}" for a in AMIN_OPTIONS], kind="slider")
         self._choice("top_db", top_db, TOP_DB_OPTIONS, labels=["off" if t is None else f"{t:g}" for t in TOP_DB_OPTIONS],
                      kind="slider")
+        self._choice("gain_db", gain_db, GAIN_OPTIONS, labels=[f"{g:+g} dB" for g in GAIN_OPTIONS], kind="slider",
+                     description="gain")
+        self._choice("values", values, VALUE_OPTIONS, labels=VALUE_LABELS)
         self._start()
 
     def _build(self, figure):
@@ -102,11 +121,14 @@ class DecibelExplorer(Explorer):
         from .. import dsp
 
         ref, amin, top_db = values["ref"], values["amin"], values["top_db"]
-        S_db = dsp.power_to_db(self.power, ref=ref, amin=amin, top_db=top_db)
-        ref_power = ref(self.power) if callable(ref) else ref
+        power = self.power * 10 ** (values["gain_db"] / 10)
+        given = power if values["values"] == "power" else np.sqrt(power)
+        S_db = dsp.power_to_db(given, ref=ref, amin=amin, top_db=top_db)
+        ref_power = ref(given) if callable(ref) else ref
         floor_db = float(10 * np.log10(amin) - 10 * np.log10(max(amin, ref_power)))
         low, high = float(S_db.min()), float(S_db.max())
         readouts = {
+            "level_re_1_db": round(float(10 * np.log10(max(amin, given.max()))), 2),
             "max_db": round(high, 2),
             "min_db": round(low, 2),
             "range_db": round(high - low, 2),
@@ -132,6 +154,7 @@ class DecibelExplorer(Explorer):
 
     def _readout_rows(self, readouts, values):
         return [
+            ("loudest bin, re 1.0", f"{readouts['level_re_1_db']:g} dB"),
             ("loudest bin", f"{readouts['max_db']:g} dB"),
             ("quietest shown", f"{readouts['min_db']:g} dB (range {readouts['range_db']:g} dB)"),
             ("silence, 10·log10(amin / ref)", f"{readouts['silence_db']:g} dB"),
