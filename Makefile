@@ -126,7 +126,7 @@ $(SITE_NPM)/.installed: docs/package.json
 # Sphinx reads docs/ and notebooks/ side by side, staged in build/site-src (it resolves symlinks out of its source).
 site: $(DOCS_STAMP) $(SITE_NPM)/.installed
 	rm -rf build/site-src && mkdir -p build/site-src
-	cp -r docs/. build/site-src/ && mkdir build/site-src/notebooks && cp notebooks/*.ipynb build/site-src/notebooks/
+	cp -r docs/. build/site-src/ && mkdir build/site-src/notebooks && cp notebooks/[0-9][0-9]_*.ipynb build/site-src/notebooks/
 	COURSE_REPO=$(CURDIR) MATHJAX_DIR=$(abspath $(SITE_NPM))/node_modules/mathjax/es5 $(PY) -m sphinx -b html -q -j 2 -W --keep-going build/site-src $(SITE)
 	@echo "The site is in $(SITE)/index.html"
 
