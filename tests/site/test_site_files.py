@@ -52,11 +52,13 @@ def _target(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
     return path.resolve(), unquote(parsed.fragment)
 
 
-def test_every_internal_link_and_anchor_resolves(site):
+def test_every_internal_link_anchor_and_resource_resolves(site):
     broken = []
     cache: dict[Path, Page] = {}
     for relative in site_pages():
-        for href in parse(site, relative).links:
+        page = parse(site, relative)
+        local_loads = [u for u in page.loads if not u.startswith("data:")]
+        for href in page.links + local_loads:
             target = _target(site, relative, href)
             if target is None:
                 continue
