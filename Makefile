@@ -124,16 +124,27 @@ $(SITE_NPM)/.installed: docs/package.json
 	@touch $@
 
 # Sphinx reads docs/ and notebooks/ side by side, staged in build/site-src (it resolves symlinks out of its source).
-site: $(DOCS_STAMP) $(SITE_NPM)/.installed
-	rm -rf build/site-src && mkdir -p build/site-src
-	cp -r docs/. build/site-src/ && mkdir build/site-src/notebooks && cp notebooks/*.ipynb build/site-src/notebooks/
-	COURSE_REPO=$(CURDIR) MATHJAX_DIR=$(abspath $(SITE_NPM))/node_modules/mathjax/es5 $(PY) -m sphinx -b html -q -j 2 -W --keep-going build/site-src $(SITE)
+# The lessons are every notebooks/NN_*.ipynb (docs/index.md globs them too). The site is rebuilt when a lesson, the
+# docs, the README (its lesson table) or the Colab links change; it is written next door and moved in only when the
+# build succeeds, so a failed build never leaves a site that looks current.
+LESSON_NOTEBOOKS := $(wildcard notebooks/[0-9][0-9]_*.ipynb)
+SITE_SOURCES := $(LESSON_NOTEBOOKS) $(shell find docs -type f -not -name '*.pyc') README.md course_utils/colab.py
+
+$(SITE)/index.html: $(DOCS_STAMP) $(SITE_NPM)/.installed $(SITE_SOURCES)
+	rm -rf build/site-src $(SITE).new && mkdir -p build/site-src/notebooks
+	cp -r docs/. build/site-src/ && cp $(LESSON_NOTEBOOKS) build/site-src/notebooks/
+	COURSE_REPO=$(CURDIR) MATHJAX_DIR=$(abspath $(SITE_NPM))/node_modules/mathjax/es5 $(PY) -m sphinx -b html -q -j 2 -W --keep-going build/site-src $(SITE).new
+	rm -rf $(SITE) && mv $(SITE).new $(SITE)
+
+site: $(SITE)/index.html
 	@echo "The site is in $(SITE)/index.html"
 
-pdf: site
-	$(PY) docs/print_pdf.py $(SITE) build/course.pdf
+build/course.pdf: $(SITE)/index.html docs/print_pdf.py
+	$(PY) docs/print_pdf.py $(SITE) $@
 
-test-site: pdf
+pdf: build/course.pdf
+
+test-site: build/course.pdf
 	bash tests/browser/install.sh
 	AXE_JS=$(SITE_NPM)/node_modules/axe-core/axe.min.js $(PY) -m pytest tests/site -p no:xdist -v
 

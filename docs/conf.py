@@ -25,6 +25,10 @@ exclude_patterns = ["_build", "**/.ipynb_checkpoints", "package.json", "print_pd
 # The committed outputs are the lesson: show them as they are.
 nb_execution_mode = "off"
 nb_merge_streams = True
+# An explorer's output holds its live widget view and a still picture of it; a page has no kernel to drive the widget,
+# so it shows the picture (myst-nb would otherwise pick the widget view, which renders nothing without a kernel).
+nb_mime_priority_overrides = [(builder, "application/vnd.jupyter.widget-view+json", None)
+                              for builder in ("html", "dirhtml", "singlehtml")]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 

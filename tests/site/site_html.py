@@ -33,6 +33,8 @@ class Page(HTMLParser):
         if tag == "link" and a.get("href"):
             if LOADING_RELS & set((a.get("rel") or "").lower().split()):
                 self.loads.append(a["href"])
+            else:  # rel="next", "prev", "index", "search": pages the browser and the keyboard shortcuts go to
+                self.links.append(a["href"])
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         if tag == "img":

@@ -52,11 +52,13 @@ def _target(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
     return path.resolve(), unquote(parsed.fragment)
 
 
-def test_every_internal_link_and_anchor_resolves(site):
+def test_every_internal_link_anchor_and_resource_resolves(site):
     broken = []
     cache: dict[Path, Page] = {}
     for relative in site_pages():
-        for href in parse(site, relative).links:
+        page = parse(site, relative)
+        local_loads = [u for u in page.loads if not u.startswith("data:")]
+        for href in page.links + local_loads:
             target = _target(site, relative, href)
             if target is None:
                 continue
@@ -113,10 +115,12 @@ def test_every_lesson_has_the_run_this_live_box(site, name):
     assert "make lab" in box
 
 
-def test_home_page_has_the_readme_lesson_table(site):
-    home = parse(site, Path("index.html"))
+def test_home_page_has_the_readme_lesson_table_and_the_glossary(site):
+    text = (site / "index.html").read_text(encoding="utf-8")
+    article = Page(text.split('<article class="bd-article"', 1)[1].split("</article>", 1)[0])
     for name in LESSONS:
-        assert f"notebooks/{name}.html" in home.links
+        assert f"notebooks/{name}.html" in article.links, name
+    assert "glossary.html" in article.links, "the home page's text does not link to the glossary"
 
 
 def test_glossary_links_each_term_to_its_lesson(site):
