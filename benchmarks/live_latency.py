@@ -123,8 +123,11 @@ def measure(playwright, lab, name: str, seconds: float) -> dict:
         raise RuntimeError(f"{name}: {len(trace)} blocks traced, python {python}")
     newest = np.array([e["painted"] - e["last"] for e in kept])
     oldest = np.array([e["painted"] - e["first"] for e in kept])
+    round_trip = np.array([e["answered"] - e["last"] for e in kept])
+    to_paint = np.array([e["painted"] - e["answered"] for e in kept])
     return {"blocks": len(kept), "p50": float(np.percentile(newest, 50)), "p95": float(np.percentile(newest, 95)),
             "oldest_p50": float(np.percentile(oldest, 50)), "oldest_p95": float(np.percentile(oldest, 95)),
+            "round_trip_p50": float(np.percentile(round_trip, 50)), "to_paint_p50": float(np.percentile(to_paint, 50)),
             "cpu_share": (cpu1 - cpu0) / (wall1 - wall0), "dropped_columns": python["dropped"],
             "seconds_heard": python["n"] / SR}
 
@@ -161,6 +164,9 @@ def main(argv=None) -> int:
     for label, r in (("streaming columns (oldest sample of a block)", s),
                      ("naive PNG per block (oldest sample)", n)):
         print(f"  {label:44s} {r['oldest_p50']:6.1f}ms {r['oldest_p95']:6.1f}ms")
+    for label, r in (("streaming", s), ("naive", n)):
+        print(f"  {label}: block sent -> answer arrived p50 {r['round_trip_p50']:.1f} ms, "
+              f"answer -> painted p50 {r['to_paint_p50']:.1f} ms")
     print(f"  {'ratio naive / streaming':44s} {n['p50'] / s['p50']:7.1f}x {n['p95'] / s['p95']:7.1f}x")
     print(f"  display columns skipped while streaming: {s['dropped_columns']}")
 
