@@ -9,7 +9,7 @@ Chromium's fake microphone (``--use-fake-device-for-media-stream --use-fake-ui-f
 
 - ``first`` / ``last``: when the block's oldest / newest 8 ms capture quantum arrived from the audio worklet,
 - ``answered``: when Python's columns for that block arrived,
-- ``painted``: the animation frame that put them on the canvas.
+- ``painted``: when they were written to the canvas (in the next animation frame; the naive PNG once decoded).
 
 Latency = painted - last: from the sample that completes the block (and so its newest columns) entering the page
 to its column on screen, as the view's "latency" readout measures it; painted - first (the block's oldest

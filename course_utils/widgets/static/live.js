@@ -12,7 +12,7 @@
 //
 // Debug (model trait `debug`, for benchmarks/live_latency.py only): every answered block is traced in
 // `box.__live.trace` as {seq, first, last, answered, painted} (performance.now() ms: its oldest and newest
-// sample arrived, Python's answer arrived, the animation frame that painted it), and Python may answer with
+// sample arrived, Python's answer arrived, its columns were written to the canvas), and Python may answer with
 // {type: "picture", seq, t} + one PNG of the whole picture instead of columns (the benchmark's naive baseline).
 
 const BLOCK = 320;           // 20 ms at 16 kHz
@@ -259,7 +259,7 @@ function render({ model, el: root }) {
       state.dirty = false;
       for (const t of state.waitingPaint) state.latencies.push(now - t);
       state.waitingPaint = [];
-      if (state.debug) tracePainted(now);
+      if (state.debug) tracePainted(performance.now());
       if (state.latencies.length > 200) state.latencies.splice(0, state.latencies.length - 200);
       state.paintTimes.push(now);
       if (state.paintTimes.length > 60) state.paintTimes.shift();
@@ -285,8 +285,7 @@ function render({ model, el: root }) {
   function paintPicture(entry, png) {  // the naive baseline: a whole PNG per block
     createImageBitmap(new Blob([png], { type: "image/png" })).then((bitmap) => {
       ctx.drawImage(bitmap, 0, 0, state.width, state.height);
-      // on screen with the next frame, as a repaint would be
-      requestAnimationFrame((now) => { if (entry) state.trace.push({ ...entry, painted: now }); });
+      if (entry) state.trace.push({ ...entry, painted: performance.now() });
     });
   }
 
