@@ -36,6 +36,8 @@ def _wide(a, b):
         (lambda a, b: ((_wide(a, b) + 2**14) >> 15).astype(np.int16), "saturate"),
         (lambda a, b: (_wide(a, b) + 2**14) >> 15, "saturate"),
         (lambda a, b: np.clip(np.round(_wide(a, b) / 32768), -32768, 32767).astype(np.int16), "ties"),
+        (lambda a, b: np.clip((_wide(a, b) + 2**14) / 2**15, -32768, 32767).astype(np.int16), "cuts towards zero"),
+        (lambda a, b: np.clip(_wide(a, b) / 32768, -32768, 32767).astype(np.int32), "cuts towards zero"),
         (lambda a, b: np.clip((_wide(a, b) + 2**14) >> 15, -32768, 32767).astype(np.float64), "integers"),
         (lambda a, b: np.clip((_wide(a, b) + 2**14) >> 15, -32768, 32767) + 3, "Hint:"),
     ],

@@ -131,3 +131,51 @@ def test_at_full_speed_nothing_is_dropped():
     live = LiveSpectrogram(view="mel", kws=False, max_lag=5.0)
     live.stream(_chirp(1.0), SR, realtime=True)
     assert live.dropped_columns == 0
+
+
+def _sent_levels(sent):
+    return np.concatenate([np.frombuffer(b[0], np.uint8).reshape(c["n"], HEIGHT)
+                           for c, b in sent if c["type"] == "columns" and c["n"]])
+
+
+def test_python_keeps_the_picture_the_browser_paints(live):
+    y = _chirp()
+    live.stream(y, SR)
+    sent = _sent_levels(live.sent)                         # every column the browser got, oldest first
+    picture = live.picture()
+    assert picture.shape == (HEIGHT, round(live.seconds * SR / 160))
+    painted = picture[:, picture.any(axis=0)].T
+    # hop 160: column k covers pixels k - 1 and k, and column k + 1 paints over pixel k (as in live.js); column 0,
+    # centred on sample 0, falls before the picture's start
+    assert np.array_equal(painted, np.concatenate([sent[1:], sent[-1:]]))
+    live.restart()
+    assert not live.picture().any()
+
+
+def test_without_a_kernel_the_output_is_a_text_line_and_a_png_of_the_picture_with_alt_text(live):
+    import base64
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    def bright_pixels(bundle):  # the top of magma: orange to light yellow (not the white background)
+        rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))).convert("RGB")).astype(int)
+        return int(((rgb[..., 0] > 200) & (rgb[..., 2] < 170)).sum())
+
+    empty, _ = live._repr_mimebundle_()
+    live.stream(_chirp(), SR)
+    data, metadata = live._repr_mimebundle_()
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == live.widget.model_id
+    assert data["text/plain"].startswith(live_module.STATIC_TEXT) and "\n" not in data["text/plain"]
+    assert metadata["image/png"]["alt"] == live.alt_text()
+    n_painted = int(live.picture().any(axis=0).sum())
+    assert f"{n_painted} of 800 10 ms columns painted" in live.alt_text() and "linear view" in live.alt_text()
+    assert bright_pixels(data) > bright_pixels(empty) + 200   # the chirp line: ~100 px long, a few px thick
+    ax = Figure().add_subplot()
+    image = live.draw_picture(ax)
+    layout = live.layout()
+    assert ax.get_ylabel() == "frequency (Hz)" and ax.get_xlabel().startswith("time (s)")
+    assert ax.figure.axes[-1].get_ylabel() == layout["clabel"]                # the colour bar, labelled
+    assert image.get_clim() == (layout["vmin"], layout["vmax"])
+    assert np.allclose(image.get_array(), layout["vmin"] + live.picture() * (layout["vmax"] - layout["vmin"]) / 255)

@@ -68,6 +68,12 @@ def q15_multiply(got, expected, case):
                 "a.astype(np.int32) * b.astype(np.int32).")
     if _exactly(values, np.clip(exact >> 15, INT16_MIN, INT16_MAX)):
         return f"{example} `>> 15` alone floors (rounds towards −∞). Add half a step, 2**14, before shifting."
+    for offset in (0, 2**14):  # dividing, then .astype(int), np.trunc or int(): C's `/`, which cuts towards zero
+        truncated = np.trunc((exact + offset) / 2**15)
+        if _exactly(values, np.clip(truncated, INT16_MIN, INT16_MAX)) or _exactly(values, truncated):
+            return (f"{example} Dividing and then converting to an integer (.astype, np.trunc, int(), C's `/`) cuts "
+                    "towards zero, so negative products come out one step too high. Use `>> 15`, which floors: "
+                    "(product + 2**14) >> 15 rounds to nearest for both signs.")
     for shifted in (exact >> 16, (exact + 2**15) >> 16):
         if _exactly(values, np.clip(shifted, INT16_MIN, INT16_MAX)) or _exactly(values, shifted):
             return f"{example} Q15 has 15 fractional bits: shift by 15, not 16."

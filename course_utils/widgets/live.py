@@ -13,6 +13,11 @@ paints the last ``seconds`` from them. Controls are synced traits: a change appl
 the microphone stays open. Without a microphone, the same pipeline streams a course clip "as if live"
 (:meth:`LiveSpectrogram.stream`, or the clip button in the view).
 
+Without a kernel, or in a saved copy (GitHub, nbviewer, the course website), the output shows a PNG of the
+picture as it was when the cell ran (:meth:`LiveSpectrogram.static_png`, a title saying the view needs a kernel,
+labelled axes and a colour bar, alt text in its metadata) and a plain-text line; Python keeps the same pixel
+columns the browser paints (:meth:`LiveSpectrogram.picture`) to draw it.
+
 Bounded under load: Python measures how far behind it is: each block carries the time its newest sample arrived in
 the browser, and the lag is how much longer this block took to reach Python than the fastest block so far (so
 neither the clock offset between browser and kernel nor a slow audio clock counts). Beyond ``max_lag`` seconds it skips the display columns of the samples that arrive
@@ -47,6 +52,7 @@ HEIGHT = 256                # pixel rows of the picture
 LOG_FLOOR_HZ = 32.0
 MFCC_RANGE = 60.0           # MFCC colour bar: -60 … 60 (c0, far below, is shown at the bottom colour)
 STATIC_TEXT = "Live microphone view: it needs a running Python kernel. Run this notebook in Jupyter or Colab."
+PX_SAMPLES = 160            # one pixel column of the picture = 10 ms (as PX_SAMPLES in static/live.js)
 HOP_OPTIONS = (80, 160, 256, 320, 512)
 TOP_DB_OPTIONS = (40.0, 60.0, 80.0, 100.0)
 
@@ -72,6 +78,7 @@ def _widget_class():
         clips = traitlets.List(traitlets.Unicode()).tag(sync=True)
         options = traitlets.Dict().tag(sync=True)
         lut = traitlets.Unicode("").tag(sync=True)
+        debug = traitlets.Bool(False).tag(sync=True)  # live.js keeps every latency (benchmarks/live_latency.py)
 
         def __repr__(self) -> str:
             return STATIC_TEXT
@@ -140,6 +147,8 @@ class LiveSpectrogram:
         self._recognition = None
         self._thread: threading.Thread | None = None
         self._stop_stream = threading.Event()
+        self._pixels = np.zeros((int(round(self.seconds * SAMPLE_RATE / PX_SAMPLES)), HEIGHT), np.uint8)
+        self._head = -1  # newest pixel column painted (10 ms units since the stream began), -1 before any
 
     # ---- the widget
     @property
@@ -161,10 +170,16 @@ class LiveSpectrogram:
             self._widget = widget
         return self._widget
 
-    def _ipython_display_(self, **kwargs):
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget for Jupyter, plus a PNG of the current picture (with its alt text) and a text line for
+        viewers without a kernel (GitHub, nbviewer, the course website, an untrusted notebook)."""
+        data = {
+            "text/plain": f"{STATIC_TEXT} {self.alt_text()}",
+            "image/png": base64.b64encode(self.static_png()).decode("ascii"),
+            "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
+                                                         "model_id": self.widget.model_id},
+        }
+        return data, {"image/png": {"alt": self.alt_text()}}
 
     def __repr__(self) -> str:
         s = self.features.settings
@@ -252,6 +267,72 @@ class LiveSpectrogram:
         level = np.clip((columns - vmin) * (255.0 / (vmax - vmin)), 0, 255).astype(np.uint8)
         return pool_max(level, layout["edges"], axis=0)
 
+    # ---- the picture, as the browser paints it
+    def _paint(self, start: int, hop: int, first: int, levels: np.ndarray) -> None:
+        """Paint columns into the picture's ring of 10 ms pixel columns, as ``paintColumns`` in live.js does."""
+        width = len(self._pixels)
+        for j in range(levels.shape[1]):
+            center = start + (first + j) * hop
+            p0 = int(np.floor((center - hop / 2) / PX_SAMPLES))
+            p1 = max(p0, int(np.floor((center + hop / 2 - 1) / PX_SAMPLES)))
+            for p in range(max(p0, 0, self._head - width + 1), p1 + 1):
+                if p > self._head:
+                    gap = np.arange(max(self._head + 1, p - width + 1), p)
+                    self._pixels[gap % width] = 0
+                    self._head = p
+                self._pixels[p % width] = levels[:, j]
+
+    def picture(self) -> np.ndarray:
+        """The picture the browser shows: colour levels (0…255) of shape (HEIGHT, seconds / 10 ms), bottom row first,
+        the newest 10 ms pixel column last (zeros where nothing was painted)."""
+        with self._lock:
+            width = len(self._pixels)
+            p = self._head - width + 1 + np.arange(width)
+            columns = np.where((p >= 0)[:, np.newaxis], self._pixels[p % width], 0)
+        return np.ascontiguousarray(columns.T)
+
+    def draw_picture(self, ax):
+        """Draw :meth:`picture` on ``ax`` with the view's axes, ticks and colour bar; returns the AxesImage."""
+        layout = self.layout()
+        vmin, vmax = layout["vmin"], layout["vmax"]
+        values = vmin + self.picture() * ((vmax - vmin) / 255.0)
+        image = ax.imshow(values, origin="lower", aspect="auto", cmap="magma", vmin=vmin, vmax=vmax,
+                          extent=(-self.seconds, 0.0, 0.0, 1.0), interpolation="nearest")
+        ax.set_yticks([fraction for fraction, _ in layout["ticks"]], [text for _, text in layout["ticks"]])
+        ax.set_ylabel(layout["ylabel"])
+        ax.set_xlabel("time (s), 0 = the newest column")
+        ax.figure.colorbar(image, ax=ax, label=layout["clabel"])
+        return image
+
+    def static_png(self) -> bytes:
+        """The current picture as a PNG (title, labelled axes, colour bar), for saved copies without a kernel."""
+        import io
+
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(8.0, 3.2), dpi=80)
+        ax = fig.add_subplot()
+        self.draw_picture(ax)
+        ax.set_title("Live view: needs a running Python kernel. The picture when the cell last ran:", fontsize=10)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+    def alt_text(self) -> str:
+        """One sentence describing :meth:`static_png`, from the numbers it shows."""
+        layout, s = self.layout(), self.features.settings
+        painted = int(np.count_nonzero(self.picture().any(axis=0)))
+        settings = {"linear": f"n_fft = {s['n_fft']}, hop_length = {s['hop_length']}",
+                    "log": f"n_fft = {s['n_fft']}, hop_length = {s['hop_length']}",
+                    "mel": f"n_fft = {s['n_fft']}, hop_length = {s['hop_length']}, n_mels = {s['n_mels']}",
+                    "mfcc": f"n_fft = {s['n_fft']}, hop_length = {s['hop_length']}, n_mfcc = {s['n_mfcc']}",
+                    "tflm": "40 channels every 20 ms"}[s["view"]]
+        words = ", ".join(label for label, _ in self.summary_numbers()["detections"]) or "none"
+        return (f"Still picture of the live {s['view']} view ({settings}): the last {self.seconds:g} s, "
+                f"{layout['ylabel']} against time, colour {layout['vmin']:g} to {layout['vmax']:g} "
+                f"({layout['clabel']}); {painted} of {len(self._pixels)} 10 ms columns painted; "
+                f"words detected: {words}.")
+
     # ---- feeding
     def _process(self, y, *, t=None, echo=None, seq=None, source: str = "microphone") -> dict:
         """One block through the pipeline: lag check, features, columns; returns (and sends) the update message."""
@@ -270,6 +351,7 @@ class LiveSpectrogram:
                 self._scores, self._recognition = scores, recognition
             layout = self.layout()
             levels = self.levels(update.columns, layout)
+            self._paint(update.start_sample, update.hop_length, update.first_column, levels)
             message = {"type": "columns", "view": update.view, "start": update.start_sample, "hop": update.hop_length,
                        "first": update.first_column, "n": levels.shape[1], "height": HEIGHT,
                        "dropped": update.dropped, "end": self.features.n_samples, "t": echo, "seq": seq,
@@ -325,6 +407,7 @@ class LiveSpectrogram:
         with self._lock:
             tail = self.features.flush()
             levels = self.levels(tail.columns)
+            self._paint(tail.start_sample, tail.hop_length, tail.first_column, levels)
         self._send({"type": "columns", "view": tail.view, "start": tail.start_sample, "hop": tail.hop_length,
                     "first": tail.first_column, "n": levels.shape[1], "height": HEIGHT, "dropped": 0,
                     "end": self.features.n_samples, "t": None, "seq": None, "lag_ms": 0.0},
@@ -359,6 +442,8 @@ class LiveSpectrogram:
             self.max_lag_seen = 0.0
             self._scores = np.full(len(LABELS), -128, dtype=np.int8)
             self._recognition = None
+            self._pixels[:] = 0
+            self._head = -1
         self._send({"type": "restart"})
         self._send_layout()
 

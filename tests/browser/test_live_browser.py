@@ -121,6 +121,13 @@ def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, li
     assert live["n"] > 3 * SR and live["source"] == "microphone" and live["errors"] == []
     latency = float(page.locator(".course-live").get_attribute("data-latency-p50"))
     assert 0 < latency < 2000
+    # Python keeps the picture the browser painted (what the output shows without a kernel): the same ring.
+    page.click(".course-live .cl-stop")
+    page.wait_for_function("() => document.querySelector('.course-live').__live.inFlight === 0", timeout=10_000)
+    time.sleep(0.5)
+    painted = page.evaluate(JS_PICTURE)
+    kept = kernel_json(page, "dict(head=live._head, levels=live._pixels.ravel().tolist())")
+    assert kept["head"] == painted["head"] and kept["levels"] == painted["levels"]
 
 
 def test_yes_from_the_fake_microphone_is_spotted(open_live, live_lab):

@@ -9,6 +9,11 @@
 // Python answers each block with {type: "columns", start, hop, first, n, height, dropped, t, ...} and one binary
 // part: n columns of `height` colour levels (bottom row first). Column k is centred on sample start + k * hop.
 // The picture holds `seconds` of 10 ms pixel columns in a ring; it is repainted once per animation frame.
+//
+// Debug (model trait `debug`, for benchmarks/live_latency.py only): every answered block is traced in
+// `box.__live.trace` as {seq, first, last, answered, painted} (performance.now() ms: its oldest and newest
+// sample arrived, Python's answer arrived, its columns were written to the canvas), and Python may answer with
+// {type: "picture", seq, t} + one PNG of the whole picture instead of columns (the benchmark's naive baseline).
 
 const BLOCK = 320;           // 20 ms at 16 kHz
 const MAX_IN_FLIGHT = 8;     // blocks sent but not yet answered
@@ -56,6 +61,7 @@ function render({ model, el: root }) {
     kernel: false, capture: null, lib: null, seq: 0, inFlight: 0, pending: [], pendingN: 0, closed: false,
     head: -1, width: Math.round(model.get("seconds") * sr / PX_SAMPLES), height: 256, dirty: false,
     latencies: [], paintTimes: [], dropped: 0, columns: 0, layout: null, waitingPaint: [],
+    debug: Boolean(model.get("debug")), trace: [], sentBlocks: new Map(), answered: [],
   };
   state.levels = new Uint8Array(state.width * state.height);
   const library = importText(model.get("_capture_module")).then((lib) => { state.lib = lib; return lib; });
@@ -253,6 +259,7 @@ function render({ model, el: root }) {
       state.dirty = false;
       for (const t of state.waitingPaint) state.latencies.push(now - t);
       state.waitingPaint = [];
+      if (state.debug) tracePainted(performance.now());
       if (state.latencies.length > 200) state.latencies.splice(0, state.latencies.length - 200);
       state.paintTimes.push(now);
       if (state.paintTimes.length > 60) state.paintTimes.shift();
@@ -263,6 +270,24 @@ function render({ model, el: root }) {
     requestAnimationFrame(repaint);
   }
   requestAnimationFrame(repaint);
+
+  // ---- debug tracing (benchmarks/live_latency.py)
+  function answeredEntry(seq) {
+    const block = state.sentBlocks.get(seq);
+    if (!block) return null;
+    state.sentBlocks.delete(seq);
+    return { seq, first: block.first, last: block.last, answered: performance.now() };
+  }
+  function tracePainted(now) {
+    for (const entry of state.answered) state.trace.push({ ...entry, painted: now });
+    state.answered = [];
+  }
+  function paintPicture(entry, png) {  // the naive baseline: a whole PNG per block
+    createImageBitmap(new Blob([png], { type: "image/png" })).then((bitmap) => {
+      ctx.drawImage(bitmap, 0, 0, state.width, state.height);
+      if (entry) state.trace.push({ ...entry, painted: performance.now() });
+    });
+  }
 
   // ---- messages from Python
   function onMessage(msg, buffers) {
@@ -284,8 +309,16 @@ function render({ model, el: root }) {
       box.removeAttribute("data-word");
       box.setAttribute("data-detections", "0");
       word.textContent = "";
+    } else if (msg.type === "picture" && state.debug) {
+      if (msg.seq !== null && msg.seq !== undefined) state.inFlight = Math.max(0, state.inFlight - 1);
+      if (buffers && buffers[0]) paintPicture(answeredEntry(msg.seq), buffers[0]);
+      flush();
     } else if (msg.type === "columns") {
       if (msg.seq !== null && msg.seq !== undefined) state.inFlight = Math.max(0, state.inFlight - 1);
+      if (state.debug && msg.seq !== null && msg.seq !== undefined) {
+        const entry = answeredEntry(msg.seq);
+        if (entry) state.answered.push(entry);
+      }
       const buffer = buffers && buffers[0];
       if (buffer && msg.n > 0 && msg.height === state.height) {
         const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -310,11 +343,13 @@ function render({ model, el: root }) {
     state.pending = [];
     state.pendingN = 0;
     state.inFlight += 1;
+    if (state.debug) state.sentBlocks.set(state.seq, { first: state.firstArrival, last: state.lastArrival });
     try {
       model.send({ type: "block", seq: state.seq++, sr: state.rate, n: samples.length, t: state.lastArrival, encoding: "binary" }, undefined, [samples.buffer]);
     } catch (error) { fail("no-kernel"); }
   }
   function onBlock(block) {
+    if (state.debug && state.pendingN === 0) state.firstArrival = performance.now();
     state.pending.push(block);
     state.pendingN += block.length;
     state.lastArrival = performance.now();

@@ -1,0 +1,187 @@
+"""Microphone sample -> painted column for the live view, in JupyterLab + headless Chromium with a fake microphone.
+
+Run: .venv/bin/python benchmarks/live_latency.py [--seconds S] [--kws] [--strict]
+(needs ``bash tests/browser/install.sh``: Debian chromium and the playwright package; never ``playwright install``).
+
+Chromium's fake microphone (``--use-fake-device-for-media-stream --use-fake-ui-for-media-stream``) plays a
+200 -> 3000 Hz chirp with clicks on a loop. The view runs the mel view at hop_length 160 (10 ms) with its
+``debug`` trait on, so that live.js traces every block it sends (``box.__live.trace``, performance.now() ms):
+
+- ``first`` / ``last``: when the block's oldest / newest 8 ms capture quantum arrived from the audio worklet,
+- ``answered``: when Python's columns for that block arrived,
+- ``painted``: when they were written to the canvas (in the next animation frame; the naive PNG once decoded).
+
+Latency = painted - last: from the sample that completes the block (and so its newest columns) entering the page
+to its column on screen, as the view's "latency" readout measures it; painted - first (the block's oldest
+sample, which also waited for the block to fill) is printed beside it. The first 2 s are warm-up and not counted.
+
+Baseline, measured in the same run on the same page set-up: the naive path, which for every 20 ms block
+recomputes the whole 8 s mel picture (``dsp.melspectrogram`` of the kept audio) and sends it as one PNG that the
+browser decodes and draws. Reported: p50 and p95 of both, the ratio baseline / streaming, the kernel's CPU share
+of one core during each run, and the targets (p50 <= 60 ms, p95 <= 120 ms at hop 10 ms; CPU <= 30 % for the mel
+view). ``--strict`` exits with 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+SR = 16000
+WARMUP_MS = 2000.0
+TARGETS = {"p50_ms": 60.0, "p95_ms": 120.0, "cpu_share": 0.30}
+FAKE_MIC = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+STREAMING_CELL = """\
+from course_utils.widgets.live import LiveSpectrogram
+live = LiveSpectrogram(view="mel", n_fft=512, hop_length=160, n_mels=64, kws={kws})
+live.widget.debug = True
+live"""
+
+NAIVE_CELL = """\
+import io
+import numpy as np
+from PIL import Image
+from course_utils import dsp
+from course_utils.widgets.live import HEIGHT, LiveSpectrogram
+from course_utils.widgets.raster import colormap_lut
+
+class NaiveLive(LiveSpectrogram):
+    \"\"\"The baseline: every block recomputes the whole picture and sends it as a PNG.\"\"\"
+
+    def _process(self, y, *, t=None, echo=None, seq=None, source="microphone"):
+        with self._lock:
+            self.features.push(y, display=False)  # keeps the audio ring (and the keyword spotter, if on)
+            self.source = source
+            recent = self.features.y[-int(self.seconds * self.sr):]
+            mel = dsp.melspectrogram(y=recent, sr=self.sr, n_fft=512, hop_length=160, n_mels=64)
+            levels = self.levels(dsp.power_to_db(mel, ref=self.features.reference_power, top_db=None))
+            rgb = colormap_lut("magma")[:, :3][levels[::-1]]
+            png = io.BytesIO()
+            Image.fromarray(np.ascontiguousarray(rgb)).save(png, format="png")
+        self._send({{"type": "picture", "t": echo, "seq": seq}}, [png.getvalue()])
+        return {{}}
+
+live = NaiveLive(view="mel", n_fft=512, hop_length=160, n_mels=64, kws={kws})
+live.widget.debug = True
+live"""
+
+JS_TRACE = "() => document.querySelector('.course-live').__live.trace"
+
+
+def chirp_with_clicks(seconds: float = 4.0) -> np.ndarray:
+    t = np.arange(int(seconds * SR)) / SR
+    y = 0.5 * np.sin(2 * np.pi * (200 * t + (3000 - 200) / seconds / 2 * t**2))
+    y[:: SR // 2][1:] = 0.9
+    return y
+
+
+def notebook(source: str) -> dict:
+    return {"cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [],
+                       "source": source}],
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                        "name": "python3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def measure(playwright, lab, name: str, seconds: float) -> dict:
+    from harness import CHROMIUM, CHROMIUM_ARGS
+    from test_recorder_browser import JS_KERNEL_IDLE, kernel_json
+
+    args = CHROMIUM_ARGS + FAKE_MIC + [f"--use-file-for-fake-audio-capture={lab.root / 'chirp.wav'}"]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.goto(lab.notebook_url(lab.root / name))
+        page.wait_for_function(JS_KERNEL_IDLE, timeout=120_000, polling=250)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_selector(".course-live[data-state='ready']", timeout=60_000)
+        page.click(".course-live .cl-listen")
+        page.wait_for_selector(".course-live[data-state='listening']", timeout=15_000)
+        cpu0 = kernel_json(page, "__import__('time').process_time()")
+        wall0 = time.perf_counter()
+        time.sleep(seconds)
+        cpu1 = kernel_json(page, "__import__('time').process_time()")
+        wall1 = time.perf_counter()
+        trace = page.evaluate(JS_TRACE)
+        python = kernel_json(page, "dict(errors=live.errors, dropped=live.dropped_columns, n=live.features.n_samples)")
+        page.click(".course-live .cl-stop")
+    finally:
+        browser.close()
+    start = trace[0]["painted"] + WARMUP_MS if trace else 0.0
+    kept = [entry for entry in trace if entry["painted"] >= start]
+    if not kept or python["errors"]:
+        raise RuntimeError(f"{name}: {len(trace)} blocks traced, python {python}")
+    newest = np.array([e["painted"] - e["last"] for e in kept])
+    oldest = np.array([e["painted"] - e["first"] for e in kept])
+    round_trip = np.array([e["answered"] - e["last"] for e in kept])
+    to_paint = np.array([e["painted"] - e["answered"] for e in kept])
+    return {"blocks": len(kept), "p50": float(np.percentile(newest, 50)), "p95": float(np.percentile(newest, 95)),
+            "oldest_p50": float(np.percentile(oldest, 50)), "oldest_p95": float(np.percentile(oldest, 95)),
+            "round_trip_p50": float(np.percentile(round_trip, 50)), "to_paint_p50": float(np.percentile(to_paint, 50)),
+            "cpu_share": (cpu1 - cpu0) / (wall1 - wall0), "dropped_columns": python["dropped"],
+            "seconds_heard": python["n"] / SR}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="listening time per path (>= 5)")
+    parser.add_argument("--kws", action="store_true", help="keyword spotting on (one model run per 20 ms)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    seconds = max(5.0, args.seconds)
+
+    import soundfile
+    from harness import LabServer
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="live-latency-") as folder:
+        root = Path(folder)
+        soundfile.write(root / "chirp.wav", chirp_with_clicks(), SR, subtype="PCM_16")
+        kws = bool(args.kws)
+        (root / "streaming.ipynb").write_text(json.dumps(notebook(STREAMING_CELL.format(kws=kws))))
+        (root / "naive.ipynb").write_text(json.dumps(notebook(NAIVE_CELL.format(kws=kws))))
+        with LabServer(root, env={"AUDIO_COURSE_RECORDINGS": "off"}) as lab, sync_playwright() as playwright:
+            results = {"streaming": measure(playwright, lab, "streaming.ipynb", seconds),
+                       "naive": measure(playwright, lab, "naive.ipynb", seconds)}
+
+    s, n = results["streaming"], results["naive"]
+    print(f"Live view latency: fake microphone -> painted column, mel view, n_fft 512, hop 160 (10 ms), "
+          f"keyword spotting {'on' if kws else 'off'}, {seconds:g} s per path (first 2 s not counted)")
+    print(f"  {'':44s} {'p50':>8s} {'p95':>8s}   blocks  CPU (one core)")
+    for label, r in (("streaming columns (newest sample of a block)", s),
+                     ("naive PNG per block (newest sample)", n)):
+        print(f"  {label:44s} {r['p50']:6.1f}ms {r['p95']:6.1f}ms   {r['blocks']:6d}  {100 * r['cpu_share']:5.1f} %")
+    for label, r in (("streaming columns (oldest sample of a block)", s),
+                     ("naive PNG per block (oldest sample)", n)):
+        print(f"  {label:44s} {r['oldest_p50']:6.1f}ms {r['oldest_p95']:6.1f}ms")
+    for label, r in (("streaming", s), ("naive", n)):
+        print(f"  {label}: block sent -> answer arrived p50 {r['round_trip_p50']:.1f} ms, "
+              f"answer -> painted p50 {r['to_paint_p50']:.1f} ms")
+    print(f"  {'ratio naive / streaming':44s} {n['p50'] / s['p50']:7.1f}x {n['p95'] / s['p95']:7.1f}x")
+    print(f"  display columns skipped while streaming: {s['dropped_columns']}")
+
+    measured = {"p50_ms": s["p50"], "p95_ms": s["p95"], "cpu_share": s["cpu_share"]}
+    print("targets")
+    missed = []
+    for name, limit in TARGETS.items():
+        ok = measured[name] <= limit
+        missed += [] if ok else [name]
+        unit = " ms" if name.endswith("_ms") else ""
+        value = f"{measured[name]:.1f}{unit}" if unit else f"{100 * measured[name]:.1f} %"
+        bound = f"{limit:g}{unit}" if unit else f"{100 * limit:g} %"
+        print(f"  {name:10s} {value:>10s}  (target <= {bound})  {'met' if ok else 'MISSED'}")
+    return 1 if (args.strict and missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
