@@ -17,6 +17,7 @@ WINDOW_LABELS = ("rectangular", "hann", "hamming", "blackman", "bartlett")
 N_FFT_OPTIONS = (32, 64, 128, 256, 512, 1024, 2048, 4096)
 PADDING_OPTIONS = (1, 2, 4, 8, 16)
 LEVEL_OPTIONS = (None, -100.0, -80.0, -60.0, -40.0, -20.0, 0.0)
+PHASE_STEP_DEG = 22.5  # 16 relative phases per turn, as in the lesson's two-tone experiment
 SHAPE_OVERSAMPLING = 64  # zero-padding factor used to measure a window's main lobe and side lobes
 FLOOR_DB = -120.0
 
@@ -36,12 +37,21 @@ def window_shape(window: str, n_fft: int) -> tuple[float, float]:
 
 @dataclass(kw_only=True)
 class WindowFrame(Frame):
-    """A :class:`Frame` with the window, the windowed frame and its zero-padded spectrum in dB."""
+    """A :class:`Frame` with the window, the windowed frame, its zero-padded spectrum in dB and, when a reference
+    window is chosen, the same frame's spectrum through that window (None otherwise)."""
 
     window: np.ndarray
     windowed: np.ndarray
     frequencies: np.ndarray
     spectrum_db: np.ndarray
+    reference_db: np.ndarray | None = None
+
+
+def amplitude_spectrum_db(frame, window, n_points):
+    """Spectrum in dB of ``frame · window`` on an ``n_points`` DFT, scaled so that a tone of amplitude 1 falling on a
+    bin reads 0 dB for any window (divided by sum(window) / 2); floored at ``FLOOR_DB``."""
+    magnitude = np.abs(np.fft.rfft(frame * window, n_points)) / (window.sum() / 2)
+    return 20 * np.log10(np.maximum(magnitude, 10 ** (FLOOR_DB / 20)))
 
 
 class WindowExplorer(Explorer):
@@ -52,7 +62,11 @@ class WindowExplorer(Explorer):
     Left: the windowed frame and the window. Right: its magnitude spectrum in dB (0 dB = a full-scale tone), the
     zero-padded DFT as a line and the plain ``n_fft``-point DFT bins as dots: zero padding draws the same spectrum
     more finely, it does not separate close tones; a longer frame or a window with lower side lobes does. A weak
-    second tone (``level2_db``) shows how side lobes can hide it.
+    second tone (``level2_db``) shows how side lobes can hide it; its phase (``phase2_deg``) decides whether two
+    close tones show a dip between them. A ``reference_window`` draws the same frame through a second window as a
+    grey line, to compare two windows in one picture. The readout ``peak_bin_amplitude`` is the highest of the
+    ``n_fft`` bins (the dots) in units of tone 1's amplitude: 1 for a tone on a bin, less between bins (the
+    scalloping loss: about 0.85 for Hann at half a bin, 0.64 for the rectangular window).
 
     Parameters
     ----------
@@ -70,6 +84,10 @@ class WindowExplorer(Explorer):
         Frequency of the second tone, in Hz.
     level2_db : float or None
         Level of the second tone relative to the first; None leaves it out.
+    phase2_deg : float
+        Starting phase of the second tone relative to the first, in degrees (both are sines), 0 to 360.
+    reference_window : {None, "boxcar", "hann", "hamming", "blackman", "bartlett"}
+        A second window whose spectrum of the same frame is drawn for comparison; None draws none.
     presentation : bool or None
         Larger figure and fonts; None follows :func:`course_utils.set_presentation`.
     """
@@ -77,7 +95,7 @@ class WindowExplorer(Explorer):
     figsize = (9.0, 3.4)
 
     def __init__(self, *, sr=16000, window="hann", n_fft=256, zero_padding=4, freq=1000.0, freq2=1500.0,
-                 level2_db=-40.0, presentation=None):
+                 level2_db=-40.0, phase2_deg=0.0, reference_window=None, presentation=None):
         super().__init__(presentation=presentation)
         self.sr = require_sr(sr)
         nyquist = self.sr / 2
@@ -88,10 +106,15 @@ class WindowExplorer(Explorer):
         freq2 = require_number("freq2", freq2, minimum=0, maximum=nyquist)
         if level2_db is not None:
             level2_db = require_number("level2_db", level2_db, maximum=0)
+        phase2_deg = require_number("phase2_deg", phase2_deg, minimum=0, maximum=360)
+        if reference_window is not None:
+            require_choice("reference_window", reference_window, WINDOWS)
         self._shapes = {}
         self._choice("window", window, WINDOWS, labels=WINDOW_LABELS)
         self._choice("n_fft", n_fft, N_FFT_OPTIONS, kind="slider")
         self._choice("zero_padding", zero_padding, PADDING_OPTIONS, kind="slider")
+        self._choice("reference_window", reference_window, (None, *WINDOWS), labels=("off", *WINDOW_LABELS),
+                     description="compare with")
         step = 5.0 if nyquist <= 12000 else 10.0
         self._float_slider("freq", freq, minimum=0, maximum=nyquist, step=step, description="tone 1 (Hz)",
                            readout_format=".0f", column=1)
@@ -100,6 +123,8 @@ class WindowExplorer(Explorer):
         labels = ["off" if v is None else f"{v:g}" for v in LEVEL_OPTIONS]
         self._choice("level2_db", level2_db, LEVEL_OPTIONS, labels=labels, kind="slider",
                      description="tone 2 (dB)", column=1)
+        self._float_slider("phase2_deg", phase2_deg, minimum=0, maximum=360, step=PHASE_STEP_DEG,
+                           description="tone 2 phase (°)", readout_format=".1f", column=1)
         self._start()
 
     def _build(self, figure):
@@ -111,12 +136,18 @@ class WindowExplorer(Explorer):
                         ylabel="magnitude (dB re full-scale tone)", title="spectrum of the frame")
         self._tone_lines = [spectrum_ax.axvline(0, color="tab:red", ls=":", lw=1.2) for _ in range(2)]
         (self._spectrum_line,) = spectrum_ax.plot([], [], color="tab:blue", lw=1.2, label="zero-padded DFT")
+        (self._reference_line,) = spectrum_ax.plot([], [], color="0.45", lw=1.0, label="reference window")
+        (self._spectrum_line,) = spectrum_ax.plot([], [], color="tab:blue", lw=1.2, label="zero-padded DFT")
         (self._bin_dots,) = spectrum_ax.plot([], [], "o", color="tab:orange", ms=3.5, label="n_fft-point DFT bins")
-        spectrum_ax.legend(loc="upper right", framealpha=0.9)
-        for artist in (self._window_line, self._frame_line, *self._tone_lines, self._spectrum_line, self._bin_dots):
+        spectrum_ax.legend(handles=[self._spectrum_line, self._bin_dots], loc="upper right", framealpha=0.9)
+        self._legend_reference = None  # the reference window the legend names
+        for artist in (self._window_line, self._frame_line, *self._tone_lines, self._reference_line,
+                       self._spectrum_line, self._bin_dots):
             self._animate(artist)
         self.artists = {"window": self._window_line, "frame": self._frame_line, "tone_1": self._tone_lines[0],
-                        "tone_2": self._tone_lines[1], "spectrum": self._spectrum_line, "bins": self._bin_dots}
+                        "tone_2": self._tone_lines[1], "reference": self._reference_line,
+                        "spectrum": self._spectrum_line, "bins": self._bin_dots}
+        self._spectrum_ax = spectrum_ax
         self._frame_ax = frame_ax
 
     def _compute(self, values):
@@ -127,12 +158,16 @@ class WindowExplorer(Explorer):
         n = np.arange(n_fft)
         frame = np.sin(2 * np.pi * values["freq"] * n / sr)
         if values["level2_db"] is not None:
-            frame = frame + 10 ** (values["level2_db"] / 20) * np.sin(2 * np.pi * values["freq2"] * n / sr)
+            phase2 = np.deg2rad(values["phase2_deg"])
+            frame = frame + 10 ** (values["level2_db"] / 20) * np.sin(2 * np.pi * values["freq2"] * n / sr + phase2)
         windowed = frame * window
-        # Dividing by sum(window)/2 puts a full-scale tone that falls on a bin at exactly 0 dB, for every window.
-        magnitude = np.abs(np.fft.rfft(windowed, padding * n_fft)) / (window.sum() / 2)
-        spectrum_db = 20 * np.log10(np.maximum(magnitude, 10 ** (FLOOR_DB / 20)))
+        spectrum_db = amplitude_spectrum_db(frame, window, padding * n_fft)
+        reference_db = None
+        if values["reference_window"] is not None:
+            reference = dsp.get_window(values["reference_window"], n_fft)
+            reference_db = amplitude_spectrum_db(frame, reference, padding * n_fft)
         frequencies = np.arange(len(spectrum_db)) * sr / (padding * n_fft)
+        peak_bin_db = float(spectrum_db[::padding].max())  # the n_fft-point bins only: what a plain DFT reads
         key = (values["window"], n_fft)
         if key not in self._shapes:
             self._shapes[key] = window_shape(*key)
@@ -144,10 +179,13 @@ class WindowExplorer(Explorer):
             "mainlobe_bins": round(mainlobe_bins, 2),
             "highest_sidelobe_db": round(sidelobe_db, 1),
             "peak_hz": round(float(frequencies[np.argmax(spectrum_db)]), 2),
+            "peak_bin_amplitude": round(10 ** (peak_bin_db / 20), 3),
         }
-        return WindowFrame(readouts=readouts,
-                           data={"frequencies": frequencies, "spectrum_db": spectrum_db, "windowed": windowed},
-                           window=window, windowed=windowed, frequencies=frequencies, spectrum_db=spectrum_db)
+        data = {"frequencies": frequencies, "spectrum_db": spectrum_db, "windowed": windowed}
+        if reference_db is not None:
+            data["reference_db"] = reference_db
+        return WindowFrame(readouts=readouts, data=data, window=window, windowed=windowed, frequencies=frequencies,
+                           spectrum_db=spectrum_db, reference_db=reference_db)
 
     def _draw(self, frame, values):
         padding = values["zero_padding"]
@@ -160,10 +198,23 @@ class WindowExplorer(Explorer):
         self._tone_lines[0].set_xdata([values["freq"]] * 2)
         self._tone_lines[1].set_xdata([values["freq2"]] * 2)
         self._tone_lines[1].set_visible(values["level2_db"] is not None)
-        return values["n_fft"]
+        self._reference_line.set_visible(frame.reference_db is not None)
+        if frame.reference_db is not None:
+            self._reference_line.set_data(frame.frequencies, frame.reference_db)
+        if values["reference_window"] != self._legend_reference:
+            # The legend is background: remade (and the background redrawn) only when the reference changes.
+            handles = [self._spectrum_line, self._bin_dots]
+            if frame.reference_db is not None:
+                label = WINDOW_LABELS[WINDOWS.index(values["reference_window"])]
+                self._reference_line.set_label(f"{label} (reference)")
+                handles.append(self._reference_line)
+            self._spectrum_ax.legend(handles=handles, loc="upper right", framealpha=0.9)
+            self._legend_reference = values["reference_window"]
+        return values["n_fft"], values["reference_window"]
 
     def _relevant(self, values):
-        return {"freq2": values["level2_db"] is not None}
+        second_tone = values["level2_db"] is not None
+        return {"freq2": second_tone, "phase2_deg": second_tone}
 
     def _readout_rows(self, readouts, values):
         return [
@@ -173,4 +224,5 @@ class WindowExplorer(Explorer):
             ("main lobe, null to null", f"{readouts['mainlobe_bins']:g} bins"),
             ("highest side lobe", f"{readouts['highest_sidelobe_db']:g} dB"),
             ("spectrum peak", f"{readouts['peak_hz']:g} Hz"),
+            ("highest bin (dots), tone 1 = 1", f"{readouts['peak_bin_amplitude']:.3f}"),
         ]

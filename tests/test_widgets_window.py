@@ -1,0 +1,91 @@
+"""WindowExplorer (lesson 02): the peak-bin readout (scalloping), tone 2's phase and the reference-window overlay.
+
+The readouts common to every explorer and the first leakage readouts are in tests/test_widgets.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils import dsp
+from course_utils.errors import ParameterError
+from course_utils.widgets import WindowExplorer
+
+SR = 16000
+N_FFT = 256
+BIN_HZ = SR / N_FFT  # 62.5 Hz
+
+
+def plain_dft_peak(window, freq, n_fft=N_FFT):
+    """Independent reading of the highest bin of a windowed unit sine, in units of its amplitude."""
+    w = dsp.get_window(window, n_fft)
+    x = np.sin(2 * np.pi * freq * np.arange(n_fft) / SR)
+    return 2 * np.abs(np.fft.rfft(x * w)).max() / w.sum()
+
+
+@pytest.mark.parametrize("window, low, high", [("hann", 0.84, 0.86), ("boxcar", 0.63, 0.66), ("blackman", 0.87, 0.9)])
+def test_peak_bin_amplitude_shows_the_scalloping_loss_at_half_a_bin(window, low, high):
+    ex = WindowExplorer(sr=SR, window=window, n_fft=N_FFT, zero_padding=4, freq=16 * BIN_HZ, level2_db=None)
+    assert ex.readouts["peak_bin_amplitude"] == pytest.approx(1.0, abs=1e-3)  # on a bin: no loss
+    ex.set(freq=16.5 * BIN_HZ)
+    reading = ex.readouts["peak_bin_amplitude"]
+    assert low < reading < high
+    assert reading == round(plain_dft_peak(window, 16.5 * BIN_HZ), 3)
+    # The zero-padded curve has a point on the tone itself; the readout must not use it.
+    assert 10 ** (ex.data["spectrum_db"].max() / 20) > reading + 0.1
+    assert f"peak_bin_amplitude={reading:g}" in ex.summary()
+    assert "peak_bin_amplitude" in ex.alt_text()
+
+
+def test_tone_2_phase_moves_the_spectrum_and_decides_the_dip():
+    ex = WindowExplorer(sr=SR, window="hann", n_fft=64, zero_padding=16, freq=16 * SR / 64,
+                        freq2=18 * SR / 64, level2_db=0.0, phase2_deg=0.0)
+    n = np.arange(64)
+    w = dsp.get_window("hann", 64)
+    for phase_deg in (0.0, 90.0, 180.0):
+        ex.set(phase2_deg=phase_deg)
+        x = np.sin(2 * np.pi * 16 * n / 64) + np.sin(2 * np.pi * 18 * n / 64 + np.deg2rad(phase_deg))
+        expected = 20 * np.log10(np.maximum(np.abs(np.fft.rfft(x * w, 16 * 64)) / (w.sum() / 2), 1e-6))
+        np.testing.assert_allclose(ex.data["spectrum_db"], expected, atol=1e-9)
+    # Two equal Hann tones 2 bins apart: in phase they melt into one peak, in opposite phase a deep dip appears.
+    between = slice(16 * 16, 18 * 16 + 1)
+    ex.set(phase2_deg=0.0)
+    in_phase_dip = ex.data["spectrum_db"][between].max() - ex.data["spectrum_db"][17 * 16]
+    ex.set(phase2_deg=180.0)
+    opposite_dip = ex.data["spectrum_db"][between].max() - ex.data["spectrum_db"][17 * 16]
+    assert in_phase_dip < 0.5 and opposite_dip > 20
+    ex.set(level2_db=None)
+    assert ex.controls["phase2_deg"].disabled
+    ex.set(phase2_deg=400.0)
+    assert "phase2_deg must be between 0 and 360" in ex.message
+    with pytest.raises(ParameterError, match="phase2_deg"):
+        WindowExplorer(sr=SR, phase2_deg=-10)
+
+
+def test_reference_window_overlay_draws_the_same_frame_through_a_second_window():
+    ex = WindowExplorer(sr=SR, window="boxcar", n_fft=N_FFT, zero_padding=4, freq=1030.0, freq2=2530.0,
+                        level2_db=-60.0)
+    assert not ex.artists["reference"].get_visible() and "reference_db" not in ex.data
+    legend = [t.get_text() for t in ex.artists["spectrum"].axes.get_legend().get_texts()]
+    assert legend == ["zero-padded DFT", "n_fft-point DFT bins"]
+    ex.set(reference_window="blackman")
+    n = np.arange(N_FFT)
+    w = dsp.get_window("blackman", N_FFT)
+    x = np.sin(2 * np.pi * 1030 * n / SR) + 1e-3 * np.sin(2 * np.pi * 2530 * n / SR)
+    expected = 20 * np.log10(np.maximum(np.abs(np.fft.rfft(x * w, 4 * N_FFT)) / (w.sum() / 2), 1e-6))
+    line = ex.artists["reference"]
+    assert line.get_visible()
+    np.testing.assert_allclose(line.get_ydata(), expected, atol=1e-9)
+    np.testing.assert_allclose(ex.data["reference_db"], expected, atol=1e-9)
+    legend = [t.get_text() for t in line.axes.get_legend().get_texts()]
+    assert legend[-1] == "blackman (reference)"
+    # The main spectrum is still the rectangular window's: the weak tone is buried there, visible in the reference.
+    near_weak = np.abs(ex.data["frequencies"] - 2530) < 40
+    assert ex.data["reference_db"][near_weak].max() == pytest.approx(-60, abs=1)
+    assert ex.data["spectrum_db"][near_weak].max() > -45
+    assert "reference_window=blackman" in ex.summary()
+    ex.set(reference_window=None)
+    assert not ex.artists["reference"].get_visible() and "reference_db" not in ex.data
+    with pytest.raises(ParameterError, match="reference_window"):
+        WindowExplorer(sr=SR, reference_window="kaiser")
