@@ -32,8 +32,6 @@ USAGE = re.compile(r"""\bcmap\s*=\s*["']([\w.]+)["']|["']image\.cmap["']\s*:\s*[
 # Calls that break the rule in the committed lessons, by (lesson, cell id, map, function called): the lessons' owners
 # fix them, then the entry goes (the test fails while an entry is fixed or gone).
 KNOWN = {
-    ("02_fourier_transform", "c07", "RdBu", "ax_image.imshow"): "W.real drawn without vmin=-1, vmax=1",
-    ("06_mfcc", "c39", "coolwarm", "librosa.display.specshow"): "the deliberately wrong MFCC plot, no symmetric limits",
 }
 
 

@@ -1,8 +1,9 @@
 """LiveSpectrogram: speak into the microphone and watch the spectrogram, mel, MFCC or TFLM features scroll, with
 live keyword spotting.
 
-Used in notebooks/03_stft.ipynb (live n_fft / hop_length) and notebooks/08_tinyml.ipynb (live TFLM features and
-keyword spotting).
+Used in notebooks/00_start_here.ipynb (the first picture that moves), 03_stft.ipynb (live n_fft / hop_length),
+04_mel_scale.ipynb (live mel), 06_mfcc.ipynb (live MFCC) and 08_tinyml.ipynb (live TFLM features and keyword
+spotting).
 
 How it works. The browser (``static/live.js``) captures the microphone at 16 kHz with the recorder's capture
 (:mod:`course_utils.recorder.capture`, one capture path for both) and sends raw float32 blocks of about 20 ms.
@@ -100,7 +101,7 @@ def _hz_label(hz: float) -> str:
 class LiveSpectrogram:
     """A live, scrolling picture of the microphone: spectrogram (linear or log frequency), mel, MFCC or TFLM features.
 
-    Used in notebooks/03_stft.ipynb and notebooks/08_tinyml.ipynb. Display it as the last expression of a cell and
+    Used in notebooks/00, 03, 04, 06 and 08 (see the module docstring). Display it as the last expression of a cell and
     press ● Listen; or, without a microphone, stream a course clip through the same pipeline.
 
     Parameters

@@ -1,6 +1,6 @@
 """The streaming core of the live microphone view: audio in, only the new columns out, batch and stream equal.
 
-Used by :class:`course_utils.widgets.live.LiveSpectrogram` (notebooks/03_stft.ipynb and 08_tinyml.ipynb).
+Used by :class:`course_utils.widgets.live.LiveSpectrogram` (notebooks 00, 03, 04, 06 and 08).
 
 Feed :meth:`LiveFeatures.push` chunks of any size (float samples in [-1, 1] or int16 PCM). Each call computes
 
