@@ -169,3 +169,19 @@ def test_mel_to_hz_feedback_prints_two_numbers_that_differ():
     passed, text = feedback(lesson04.mel_to_hz_htk, lambda m: 700 * (10 ** (m / 2595) - 1) * (1 + 1.5e-4))
     shown, expected = re.search(r"returned (\S+) Hz; expected (\S+) Hz", text).groups()
     assert passed is False and shown != expected, text
+
+
+def _relative_gap(formula):
+    mels = np.array(lesson04.MEL_TEST_POINTS[1:])  # 0 mel is 0 Hz in every form
+    reference = np.array([lesson04.mel_to_hz_htk.reference()(m) for m in mels])
+    return np.max(np.abs(formula(mels) / reference - 1))
+
+
+def test_mel_tolerance_takes_the_natural_log_form_and_not_a_wrong_constant():
+    natural_log = _relative_gap(lambda m: 700 * (np.exp(m / 1127) - 1))
+    mistyped = _relative_gap(lambda m: 700 * (10 ** (m / 2590) - 1))
+    # The natural-log form really differs (a tolerance is needed), by far less than MEL_TOLERANCE ...
+    assert 1e-6 < natural_log < lesson04.MEL_TOLERANCE / 5
+    # ... and a mistyped constant is far outside it, so the checker rejects it.
+    assert mistyped > 10 * lesson04.MEL_TOLERANCE
+    assert feedback(lesson04.mel_to_hz_htk, lambda m: 700 * (10 ** (m / 2590) - 1))[0] is False

@@ -34,8 +34,12 @@ class MelFilterbankExplorer(Explorer):
 
     Each triangle is one mel band, drawn through the weights it has at the FFT bins; the ticks along the bottom are
     the bins (``sr / n_fft`` apart). When a band is narrower than the bin spacing it may catch no bin at all: such
-    empty filters are outlined in red and the panel shows the filterbank's warning. Heights are relative to the tallest filter; with ``norm="slaney"`` the
-    triangles shrink as they widen so each has the same area.
+    empty filters are outlined in red and the panel shows the filterbank's warning. Heights are relative to the
+    tallest filter; with ``norm="slaney"`` the triangles shrink as they widen so each has the same area. The
+    ``htk`` toggle switches the mel formula (band edges and widths change), the ``norm`` toggle the normalisation;
+    since relative heights hide how much the bands' outputs differ, the readout ``flat_tilt_db`` gives it: the
+    output of the highest band over the lowest one that catches a bin, for a flat spectrum, in dB (about 0 with
+    ``norm="slaney"``; ``None`` when fewer than two bands catch a bin).
 
     Parameters
     ----------
@@ -101,6 +105,8 @@ class MelFilterbankExplorer(Explorer):
         # The same rule as mel_filterbank's warning: a band starting at 0 Hz may rightly have zero weight.
         empty = (edges[:-2] > 0) & (weights.max(axis=1) <= 0)
         widths = edges[2:] - edges[:-2]
+        flat_outputs = weights.sum(axis=1)  # each band's output for a flat spectrum, power 1 in every bin
+        caught = np.flatnonzero(flat_outputs > 0)
         readouts = {
             "n_mels": n_mels,
             "n_bins": 1 + n_fft // 2,
@@ -108,6 +114,9 @@ class MelFilterbankExplorer(Explorer):
             "empty_filters": int(empty.sum()),
             "narrowest_band_hz": round(float(widths.min()), 2),
             "widest_band_hz": round(float(widths.max()), 2),
+            # The norm switch's effect, which the relative heights of the picture hide: about 0 dB with "slaney".
+            "flat_tilt_db": round(10 * float(np.log10(flat_outputs[caught[-1]] / flat_outputs[caught[0]])), 1) + 0.0
+            if len(caught) > 1 else None,
         }
         return FilterbankFrame(readouts=readouts, data={"weights": weights, "edges_hz": edges}, warning=warning,
                                weights=weights, edges=edges, empty=empty)
@@ -139,4 +148,6 @@ class MelFilterbankExplorer(Explorer):
             ("bin spacing sr / n_fft", f"{readouts['delta_f_hz']:.6g} Hz ({readouts['n_bins']} bins)"),
             ("band widths", f"{readouts['narrowest_band_hz']:g} … {readouts['widest_band_hz']:g} Hz"),
             ("empty filters", f"{readouts['empty_filters']} of {readouts['n_mels']}"),
+            ("flat spectrum, top band / lowest", "–" if readouts["flat_tilt_db"] is None
+             else f"{readouts['flat_tilt_db']:+.1f} dB"),
         ]
