@@ -114,7 +114,7 @@ def test_spectrogram_main_lobe_readout_is_the_measured_width_and_follows_win_len
     ex.set(win_length=256)  # a shorter window inside the same FFT: bins as before, the lobe 4 times wider
     assert ex.readouts["delta_f_hz"] == SR / 1024
     assert ex.readouts["main_lobe_hz"] == pytest.approx(half_amplitude_width_hz(window, 256, SR), abs=grid(256))
-    assert "main lobe at −6 dB" in panel_text(ex) and f"= {ex.readouts['main_lobe_hz']:.4g} Hz" in panel_text(ex)
+    assert "main lobe at −6 dB" in panel_text(ex) and f"= {ex.readouts['main_lobe_hz']:.5g} Hz" in panel_text(ex)
 
 
 def test_spectrogram_main_lobe_readout_predicts_which_tone_pairs_separate():

@@ -268,7 +268,7 @@ class SpectrogramExplorer(Explorer):
             "delta_f_hz": sr / n_fft,
             "delta_t_ms": 1000 * hop / sr,
             "window_ms": 1000 * win / sr,
-            "main_lobe_hz": float(f"{lobe_bins * sr / win:.4g}"),
+            "main_lobe_hz": float(f"{lobe_bins * sr / win:.5g}"),
             "n_frames": n_frames,
             "shape": (rows, n_frames),
             "shown_hz": (max(fmin, LOG_FLOOR_HZ) if scale == "log" else fmin, fmax),
@@ -304,7 +304,7 @@ class SpectrogramExplorer(Explorer):
             ("window = win_length / sr", f"{readouts['window_ms']:.6g} ms"),
             ("main lobe at −6 dB ≈ k · sr / win_length",
              f"{main_lobe_bins(values['window'], values['win_length']):.3g} · {sr} / {values['win_length']} = "
-             f"{readouts['main_lobe_hz']:.4g} Hz"),
+             f"{readouts['main_lobe_hz']:.5g} Hz"),
             ("frames = 1 + ⌊len(y) / hop_length⌋", f"1 + ⌊{n} / {values['hop_length']}⌋ = {frames}"),
             (f"shape = ({html.escape(shape_rule)}, frames)", f"({rows}, {frames})"),
             ("frequencies shown", "{:g} … {:g} Hz".format(*readouts["shown_hz"])),
