@@ -139,3 +139,57 @@ def test_scipy_power_alternative_solution_with_complex_mode_passes():
 def test_scipy_power_typical_mistakes_get_their_hint(student, hint):
     passed, text = feedback(lesson03.scipy_power, student)
     assert passed is False and hint in text, text
+
+
+def _librosa_only(y, sr, n_fft, hop_length):
+    return np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length, center=False)) ** 2
+
+
+def _by_hand(y, sr, n_fft, hop_length):
+    frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length].T
+    return np.abs(np.fft.rfft(scipy.signal.get_window("hann", n_fft)[:, np.newaxis] * frames, axis=0)) ** 2
+
+
+@pytest.mark.parametrize("student, hint", [(_librosa_only, "come from librosa.stft"),
+                                           (_by_hand, "scipy.signal.spectrogram was never called")])
+def test_scipy_power_right_numbers_without_scipy_are_not_accepted(student, hint):
+    passed, text = feedback(lesson03.scipy_power, student)
+    assert passed is False and hint in text, text
+
+
+def test_scipy_power_accepts_scipy_however_it_is_imported_and_shorttimefft():
+    from scipy.signal import spectrogram
+
+    def imported_by_name(y, sr, n_fft, hop_length):
+        w = scipy.signal.get_window("hann", n_fft)
+        _, _, S = spectrogram(y, fs=sr, window=w, nperseg=n_fft, noverlap=n_fft - hop_length, detrend=False,
+                              scaling="spectrum")
+        S = S * w.sum() ** 2
+        S[1:-1] /= 2
+        return S
+
+    def short_time_fft(y, sr, n_fft, hop_length):
+        stft = scipy.signal.ShortTimeFFT(scipy.signal.get_window("hann", n_fft), hop=hop_length, fs=sr)
+        inside = stft.lower_border_end[1], stft.upper_border_begin(len(y))[1]  # frames entirely inside y
+        return np.abs(stft.stft(y, p0=inside[0], p1=inside[1])) ** 2
+
+    def scipy_checked_against_librosa(y, sr, n_fft, hop_length):
+        S = imported_by_name(y, sr, n_fft, hop_length)
+        assert np.allclose(S, _librosa_only(y, sr, n_fft, hop_length))
+        return S
+
+    for student in (imported_by_name, short_time_fft, scipy_checked_against_librosa):
+        assert feedback(lesson03.scipy_power, student)[0] is True, student.__name__
+
+
+def test_scipy_power_puts_back_a_profiler_that_was_running():
+    import sys
+
+    seen = []
+    hook = lambda frame, event, arg: seen.append(event)
+    sys.setprofile(hook)
+    try:
+        lesson03.scipy_power.evaluate(_librosa_only)
+        assert sys.getprofile() is hook
+    finally:
+        sys.setprofile(None)

@@ -94,6 +94,59 @@ def test_spectrogram_window_follows_n_fft_only_while_equal(clip):
     assert ex.readouts["window_ms"] == 16.0
 
 
+PADDING = 256  # the zero-padded FFT below samples the lobe every 1/256 bin
+
+
+def half_amplitude_width_hz(window, win_length, sr):
+    """The −6 dB main-lobe width measured the plain way: a heavily zero-padded FFT of the window."""
+    w = dsp.get_window(window, win_length)
+    n_pad = PADDING * win_length
+    amplitude = np.abs(np.fft.rfft(w, n_pad))
+    first_below = int(np.argmax(amplitude < amplitude[0] / 2))
+    return 2 * first_below * sr / n_pad
+
+
+@pytest.mark.parametrize("window", ["hann", "hamming", "blackman", "bartlett", "boxcar"])
+def test_spectrogram_main_lobe_readout_is_the_measured_width_and_follows_win_length(clip, window):
+    ex = SpectrogramExplorer(clip, sr=SR, n_fft=1024, win_length=1024, window=window)
+    grid = lambda win_length: 2 * SR / (PADDING * win_length)  # the measurement's resolution, both sides
+    assert ex.readouts["main_lobe_hz"] == pytest.approx(half_amplitude_width_hz(window, 1024, SR), abs=grid(1024))
+    ex.set(win_length=256)  # a shorter window inside the same FFT: bins as before, the lobe 4 times wider
+    assert ex.readouts["delta_f_hz"] == SR / 1024
+    assert ex.readouts["main_lobe_hz"] == pytest.approx(half_amplitude_width_hz(window, 256, SR), abs=grid(256))
+    assert "main lobe at −6 dB" in panel_text(ex) and f"= {ex.readouts['main_lobe_hz']:.5g} Hz" in panel_text(ex)
+
+
+def test_spectrogram_main_lobe_readout_predicts_which_tone_pairs_separate():
+    # Two equal tones a little more than one main lobe apart show two peaks; a little less, one.
+    ex = SpectrogramExplorer(np.zeros(SR), sr=SR, n_fft=4096, win_length=512, hop_length=128)
+    lobe = ex.readouts["main_lobe_hz"]
+    for factor, peaks in [(1.25, 2), (0.75, 1)]:
+        y = synth.mix(synth.tone(2000, sr=SR), synth.tone(2000 + factor * lobe, sr=SR))
+        ex = SpectrogramExplorer(y, sr=SR, n_fft=4096, win_length=512, hop_length=128, db=False)
+        spectrum = ex.data["power"][:, 40]
+        band = spectrum[int(1900 * 4096 / SR) : int(2200 * 4096 / SR)]
+        interior = (band[1:-1] > band[:-2]) & (band[1:-1] > band[2:]) & (band[1:-1] > 0.1 * band.max())
+        assert int(interior.sum()) == peaks, (factor, lobe)
+
+
+def test_spectrogram_warns_in_the_panel_when_the_hop_skips_samples(clip):
+    ex = SpectrogramExplorer(clip, sr=SR, n_fft=1024, win_length=256, hop_length=256)
+    assert ex.message == ""  # hop = window: every sample lies in some window
+    image = ex.image_bytes
+    ex.set(hop_length=384)  # still below n_fft, but beyond the 256-sample window
+    assert "hop_length=384 > win_length=256: 128 of every 384 samples (33 %)" in ex.message
+    assert ex.image_bytes != image and ex.readouts["delta_t_ms"] == 24.0  # drawn, not refused
+    assert "not analysed" in panel_text(ex) and "message: hop_length=384" in ex.summary()
+    ex.set(hop_length=128)
+    assert ex.message == "" and "not analysed" not in panel_text(ex)
+
+
+def test_spectrogram_shows_the_skip_and_the_empty_filter_warnings_together(clip):
+    ex = SpectrogramExplorer(clip, sr=SR, scale="mel", n_fft=256, win_length=256, n_mels=256, hop_length=512)
+    assert "Empty filters" in ex.message and "hop_length=512 > win_length=256" in ex.message
+
+
 def test_spectrogram_invalid_settings_show_a_message_and_keep_the_figure(clip):
     ex = SpectrogramExplorer(clip, sr=SR)
     image, readouts = ex.image_bytes, dict(ex.readouts)

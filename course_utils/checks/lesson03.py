@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import sys
+
 import numpy as np
 
-from . import AnswerFormatError, Case, as_answer, correct, exercise, function_exercise, wrong
+from . import AnswerFormatError, Case, Exercise, as_answer, as_function, correct, exercise, function_exercise, wrong
 
 # ------------------------------------------------------------------------------------------------------- STFT shape
 SHAPE_CASES = [  # (n_samples, n_fft, hop_length, center); hop_length does not divide the first two lengths
@@ -172,6 +176,65 @@ def _as_power(result, *, name):
     return as_answer(result, name=name, ndim=2, finite=False, complex_ok=True)
 
 
+def _spectral_functions():
+    """The code objects of the spectral functions a scipy_power answer may call: SciPy's and librosa's."""
+    import librosa
+    import scipy.signal
+
+    scipy_codes = {scipy.signal.spectrogram.__code__, scipy.signal.ShortTimeFFT.stft.__code__,
+                   scipy.signal.ShortTimeFFT.spectrogram.__code__}
+    return scipy_codes, {librosa.stft.__code__}
+
+
+def _calls(function, scipy_codes, librosa_codes):
+    """``function`` wrapped to record, in ``.called``, whether it ran SciPy's or librosa's spectral functions.
+
+    A profile hook sees every Python call, however the student imported the function (``scipy.signal.spectrogram``
+    or ``from scipy.signal import spectrogram``); the previous hook (a profiler, a debugger) is put back after.
+    """
+    called = set()
+
+    def hook(frame, event, arg):
+        if event == "call":
+            if frame.f_code in scipy_codes:
+                called.add("scipy")
+            elif frame.f_code in librosa_codes:
+                called.add("librosa")
+
+    @functools.wraps(function)
+    def recorded(*args, **kwargs):
+        previous = sys.getprofile()
+        sys.setprofile(hook)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            sys.setprofile(previous)
+
+    recorded.called = called
+    return recorded
+
+
+def _through_scipy(numbers: Exercise) -> Exercise:
+    """The exercise ``numbers``, whose answer must also get its numbers from SciPy: librosa's own result, or the
+    STFT written out by hand, are right numbers for the wrong exercise."""
+
+    def checker(answer):
+        recorded = _calls(as_function(answer), *_spectral_functions())
+        feedback = numbers.checker(recorded)
+        if not feedback.passed or "scipy" in recorded.called:
+            return feedback
+        if "librosa" in recorded.called:
+            return wrong("Right numbers, but they come from librosa.stft, the result to reproduce, so nothing about "
+                         "SciPy is tested yet. Return what scipy.signal.spectrogram computes, with its window, "
+                         "noverlap, detrend and scaling set to match (librosa may stay for comparing).")
+        return wrong("Right numbers, but scipy.signal.spectrogram was never called: the exercise is to find the "
+                     "SciPy settings that give them. Start from scipy.signal.spectrogram(y, fs=sr, nperseg=n_fft, "
+                     "…) and set window, noverlap, detrend and scaling.")
+
+    return dataclasses.replace(numbers, checker=checker)
+
+
+@_through_scipy
 @function_exercise(
     reference=_reference_scipy_power,
     cases=_scipy_cases,
@@ -180,9 +243,9 @@ def _as_power(result, *, name):
     success="scipy.signal.spectrogram now reproduces np.abs(librosa.stft(y, center=False))**2 to rounding.",
 )
 def scipy_power(S, expected, case):
-    """Four defaults differ: window (Tukey vs Hann), noverlap (n_fft − hop_length), detrend (set False) and scaling.
-    With scaling='spectrum' scipy divides |X|² by sum(window)² and doubles the bins between 0 Hz and sr/2; multiply
-    and halve them back."""
+    """Call scipy.signal.spectrogram and change four of its defaults: window (Tukey vs Hann), noverlap
+    (n_fft − hop_length), detrend (set False) and scaling. With scaling='spectrum' scipy divides |X|² by
+    sum(window)² and doubles the bins between 0 Hz and sr/2; multiply and halve them back."""
     y, sr, n_fft, hop = case.args
     call = case.name
     if np.iscomplexobj(S):

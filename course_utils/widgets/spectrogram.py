@@ -5,6 +5,7 @@ Used in notebooks/03_stft.ipynb (and again in 04_mel_scale.ipynb for the mel sca
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
@@ -28,6 +29,41 @@ def top_db_labels(options):
     return ["off" if v is None else f"{v:g}" for v in options]
 
 
+@functools.lru_cache(maxsize=64)
+def main_lobe_bins(window: str, win_length: int) -> float:
+    """Width of a window's main lobe at half amplitude (−6 dB), in bins of ``sr / win_length``; taught in lesson 03.
+
+    Two equal tones closer than this merge into one peak. Measured on the window's continuous spectrum (its DTFT),
+    not read from a table: 2 for the periodic Hann, about 1.21 for the rectangular window.
+
+    Parameters
+    ----------
+    window : {"hann", "hamming", "blackman", "bartlett", "boxcar"}
+        The window, as ``librosa.stft`` builds it (periodic).
+    win_length : int
+        Its length in samples.
+
+    Returns
+    -------
+    float
+        The full width, from the half-amplitude point below 0 Hz to the one above, in bins.
+    """
+    import scipy.optimize
+    import scipy.signal
+
+    require_choice("window", window, WINDOWS)
+    win_length = require_int("win_length", win_length, minimum=2)
+    w = scipy.signal.get_window(window, win_length, fftbins=True)
+    n = np.arange(win_length)
+
+    def amplitude(bins):
+        return abs(np.sum(w * np.exp(-2j * np.pi * bins * n / win_length)))
+
+    half = amplitude(0.0) / 2
+    # Every window offered falls below half its peak before 2 bins, where a zero or a low side lobe lies.
+    return 2 * scipy.optimize.brentq(lambda bins: amplitude(bins) - half, 0.0, 2.0, xtol=1e-12)
+
+
 def mel_band_index(*, fmin: float, fmax: float, n_mels: int):
     """The function from frequency (Hz) to the (fractional) index of the mel band centred there."""
     import librosa
@@ -35,6 +71,16 @@ def mel_band_index(*, fmin: float, fmax: float, n_mels: int):
     mel_low, mel_high = librosa.hz_to_mel([fmin, fmax])
     step = (mel_high - mel_low) / (n_mels + 1)
     return lambda frequencies: (librosa.hz_to_mel(frequencies) - mel_low) / step - 1
+
+
+def skipped_samples_warning(*, hop_length: int, win_length: int) -> str:
+    """The panel's warning when frames leave gaps (``hop_length > win_length``), "" otherwise; taught in lesson 03."""
+    gap = hop_length - win_length
+    if gap <= 0:
+        return ""
+    return (f"hop_length={hop_length} > win_length={win_length}: {gap} of every {hop_length} samples "
+            f"({100 * gap / hop_length:.0f} %) fall between two windows and are not analysed at all; a click there "
+            "vanishes. Keep hop_length <= win_length.")
 
 
 @dataclass(kw_only=True)
@@ -54,8 +100,11 @@ class SpectrogramExplorer(Explorer):
     (``scale="mel"``, n_mels, fmin, fmax).
 
     The readouts show the numbers the lesson derives: the bin spacing ``Δf = sr / n_fft``, the hop in time
-    ``Δt = hop_length / sr``, the window duration, and the output shape with the frame-count formula
-    ``1 + ⌊len(y) / hop_length⌋`` (``center=True``, as librosa does).
+    ``Δt = hop_length / sr``, the window duration, the frequency resolution (the main lobe's width at −6 dB,
+    :func:`main_lobe_bins` · ``sr / win_length``, which ``n_fft`` alone does not change), and the output shape with
+    the frame-count formula ``1 + ⌊len(y) / hop_length⌋`` (``center=True``, as librosa does). A ``hop_length``
+    longer than ``win_length`` is drawn, with a warning in the panel: the samples between two windows are not
+    analysed at all.
 
     Parameters
     ----------
@@ -195,9 +244,10 @@ class SpectrogramExplorer(Explorer):
         if n_fft > n:
             raise ParameterError(f"n_fft={n_fft} is longer than the clip ({n} samples); choose a smaller n_fft")
         power = self._power(n_fft, hop, win, values["window"])
-        warning = ""
+        panel_warnings = [skipped_samples_warning(hop_length=hop, win_length=win)]
         if scale == "mel":
-            weights, warning = self._filterbank(n_fft, values["n_mels"], fmin, fmax)
+            weights, filter_warning = self._filterbank(n_fft, values["n_mels"], fmin, fmax)
+            panel_warnings.append(filter_warning)
             shown = weights @ power
         else:
             shown = power
@@ -213,16 +263,18 @@ class SpectrogramExplorer(Explorer):
             vmin, vmax, label = 0.0, 1.0, "power / max"
         n_frames = power.shape[1]
         rows = values["n_mels"] if scale == "mel" else 1 + n_fft // 2
+        lobe_bins = main_lobe_bins(values["window"], win)
         readouts = {
             "delta_f_hz": sr / n_fft,
             "delta_t_ms": 1000 * hop / sr,
             "window_ms": 1000 * win / sr,
+            "main_lobe_hz": float(f"{lobe_bins * sr / win:.5g}"),
             "n_frames": n_frames,
             "shape": (rows, n_frames),
             "shown_hz": (max(fmin, LOG_FLOOR_HZ) if scale == "log" else fmin, fmax),
         }
         return SpectrogramFrame(readouts=readouts, data={"S": shown, "power": power}, audio=self.y, audio_sr=sr,
-                                warning=warning, shown=shown, vmin=vmin, vmax=vmax, label=label)
+                                warning=" ".join(w for w in panel_warnings if w), shown=shown, vmin=vmin, vmax=vmax, label=label)
 
     def _draw(self, frame, values):
         scale, fmin, fmax, n_fft, hop = (values[k] for k in ("scale", "fmin", "fmax", "n_fft", "hop_length"))
@@ -250,6 +302,9 @@ class SpectrogramExplorer(Explorer):
             ("Δf = sr / n_fft", f"{sr} / {values['n_fft']} = {readouts['delta_f_hz']:.6g} Hz"),
             ("Δt = hop_length / sr", f"{values['hop_length']} / {sr} s = {readouts['delta_t_ms']:.6g} ms"),
             ("window = win_length / sr", f"{readouts['window_ms']:.6g} ms"),
+            ("main lobe at −6 dB ≈ k · sr / win_length",
+             f"{main_lobe_bins(values['window'], values['win_length']):.3g} · {sr} / {values['win_length']} = "
+             f"{readouts['main_lobe_hz']:.5g} Hz"),
             ("frames = 1 + ⌊len(y) / hop_length⌋", f"1 + ⌊{n} / {values['hop_length']}⌋ = {frames}"),
             (f"shape = ({html.escape(shape_rule)}, frames)", f"({rows}, {frames})"),
             ("frequencies shown", "{:g} … {:g} Hz".format(*readouts["shown_hz"])),
