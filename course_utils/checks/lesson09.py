@@ -141,8 +141,6 @@ def noise_gain(got, expected, case):
     said = f"{case.name} returned {got:.4g}; expected {expected:.4g}."
     if close(got, expected**2, rel=1e-6):
         return f"{said} That is g²: the noise power's factor. The samples are multiplied by its square root."
-    if close(got, np.sqrt(power_y / power_noise) / 10 ** (snr_db / 20) ** 2, rel=1e-6) and snr_db != 0:
-        return f"{said} 10**(snr/10) is already a power ratio: take the square root of the whole ratio once."
     if close(got, np.sqrt(power_y / (power_noise * 10 ** (snr_db / 20))), rel=1e-6) and snr_db != 0:
         return (f"{said} SNR in dB is 10·log10 of a power ratio, so the ratio is 10**(snr/10), not 10**(snr/20) "
                 "(that one is for amplitudes).")
