@@ -62,6 +62,177 @@ def resize_frames(features: np.ndarray, *, n_frames: int) -> np.ndarray:
     return np.stack([np.interp(target, source, row) for row in features]).ravel()
 
 
+@dataclass(frozen=True)
+class ClipMatrix:
+    """Clips of different lengths in one zero-padded matrix, with what each row is."""
+
+    signals: np.ndarray
+    lengths: np.ndarray
+    sr: int
+    names: tuple
+    labels: np.ndarray
+    speakers: np.ndarray
+
+
+def clip_matrix(clips, *, length: int) -> ClipMatrix:
+    """Load clips into one ``(n_clips, length)`` float32 matrix: shorter ones zero-padded at the end, longer ones cut.
+
+    Parameters
+    ----------
+    clips : list of course_utils.data.Clip
+        E.g. :func:`course_utils.data.fsdd_clips`; all at one sample rate. ``int(clip.label)`` is the class and the
+        second part of the name (``{digit}_{speaker}_{index}``) the speaker.
+    length : int
+        Samples per row, ≥ 1.
+
+    Returns
+    -------
+    ClipMatrix
+        ``lengths`` holds each clip's samples kept (≤ ``length``), so frames after the end can be left out.
+
+    Taught in notebooks/09_features_for_models.ipynb.
+    """
+    import soundfile as sf
+
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1:
+        raise ParameterError(f"length must be a whole number of samples ≥ 1, got {length!r}")
+    clips = list(clips)
+    if not clips:
+        raise ParameterError("clips is empty: pass e.g. data.fsdd_clips()")
+    rates = {clip.sample_rate for clip in clips}
+    if len(rates) != 1:
+        raise ParameterError(f"clips must share one sample rate, got {sorted(rates)}")
+    signals = np.zeros((len(clips), int(length)), dtype=np.float32)
+    lengths = np.zeros(len(clips), dtype=np.int64)
+    for row, clip in enumerate(clips):
+        y, _ = sf.read(clip.path, dtype="float32", always_2d=False)
+        kept = y[:length]
+        signals[row, :kept.size] = kept
+        lengths[row] = kept.size
+    return ClipMatrix(signals=signals, lengths=lengths, sr=rates.pop(), names=tuple(c.name for c in clips),
+                      labels=np.array([int(c.label) for c in clips]),
+                      speakers=np.array([c.name.split("_")[1] for c in clips]))
+
+
+def frame_counts(lengths, *, hop_length: int) -> np.ndarray:
+    """Frames of a centred STFT (librosa's default) that start before each clip's end: ``1 + length // hop``.
+
+    Taught in notebooks/09_features_for_models.ipynb.
+    """
+    if isinstance(hop_length, bool) or not isinstance(hop_length, (int, np.integer)) or hop_length < 1:
+        raise ParameterError(f"hop_length must be a whole number of samples ≥ 1, got {hop_length!r}")
+    return 1 + np.asarray(lengths, dtype=np.int64) // int(hop_length)
+
+
+def pool_stats_batch(features: np.ndarray, n_frames) -> np.ndarray:
+    """:func:`pool_stats` of many clips at once, each over its first ``n_frames[i]`` frames only (the rest is padding).
+
+    Parameters
+    ----------
+    features : numpy.ndarray, shape (n_clips, n_features, max_frames)
+    n_frames : array of int, shape (n_clips,)
+        Frames that belong to each clip, ≥ 1 (counts above max_frames mean all of them).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_clips, 2 · n_features)
+
+    Taught in notebooks/09_features_for_models.ipynb.
+    """
+    features = np.asarray(features)
+    if features.ndim != 3:
+        raise ParameterError(f"features must be (n_clips, n_features, max_frames), got shape {features.shape}")
+    n_frames = np.minimum(np.asarray(n_frames, dtype=np.int64), features.shape[2])
+    if n_frames.shape != (features.shape[0],) or np.any(n_frames < 1):
+        raise ParameterError(f"n_frames must hold one count ≥ 1 per clip ({features.shape[0]}), got {n_frames}")
+    weights = (np.arange(features.shape[2]) < n_frames[:, None]) / n_frames[:, None]   # (clips, frames)
+    mean = np.einsum("nft,nt->nf", features, weights)
+    variance = np.einsum("nft,nt->nf", (features - mean[:, :, None]) ** 2, weights)
+    return np.concatenate([mean, np.sqrt(variance)], axis=1)
+
+
+def tflm_features_batch(pcm: np.ndarray, lengths=None) -> np.ndarray:
+    """TFLM's int8 micro_speech features of many 16 kHz int16 clips at once, each from a reset frontend.
+
+    Equal to ``course_utils.tinyml.frontend(clip)`` for every row: all stages but the noise estimate treat frames
+    independently, so every clip's frames go through them together; the noise estimate runs along time for all
+    clips side by side (its even/odd channel pattern repeats every 40 channels). Padding after a clip's end only
+    changes frames after it.
+
+    Parameters
+    ----------
+    pcm : numpy.ndarray of int16, shape (n_clips, n_samples), n_samples ≥ 480
+    lengths : array of int, shape (n_clips,), optional
+        Samples of each clip before its zero padding: only the frames that lie wholly inside a clip are computed,
+        as ``frontend(clip[:length])`` would; the others stay 0 (which saves the time of the padding). Default:
+        every row is all clip.
+
+    Returns
+    -------
+    numpy.ndarray of int8, shape (n_clips, n_frames, 40)
+
+    Taught in notebooks/09_features_for_models.ipynb.
+    """
+    from .tinyml import pipeline
+    from .tinyml.tables import NUM_CHANNELS
+
+    pcm = np.asarray(pcm)
+    if pcm.ndim != 2 or pcm.dtype != np.int16 or pcm.shape[1] < pipeline.WINDOW_SIZE:
+        raise ParameterError(f"pcm must be an int16 (n_clips, n_samples ≥ {pipeline.WINDOW_SIZE}) matrix, got "
+                             f"{pcm.dtype} {pcm.shape}")
+    frames = np.lib.stride_tricks.sliding_window_view(pcm, pipeline.WINDOW_SIZE, axis=1)[:, ::pipeline.WINDOW_STEP]
+    n_clips, n_frames, _ = frames.shape
+    lengths = np.full(n_clips, pcm.shape[1]) if lengths is None else np.asarray(lengths, dtype=np.int64)
+    if lengths.shape != (n_clips,):
+        raise ParameterError(f"lengths must hold one length per clip ({n_clips}), got shape {lengths.shape}")
+    inside = np.arange(n_frames) * pipeline.WINDOW_STEP + pipeline.WINDOW_SIZE <= lengths[:, None]  # whole frames
+    windowed = pipeline.apply_window(frames[inside])
+    scaled, shift = pipeline.fft_auto_scale(windowed)
+    energy = pipeline.spectrum_energy(pipeline.rfft_q15(scaled))
+    channels = NUM_CHANNELS
+    amplitude = np.zeros((n_clips, n_frames, channels), dtype=np.uint32)
+    amplitude[inside] = pipeline.filterbank_sqrt(pipeline.filterbank(energy), shift)
+    side_by_side = amplitude.transpose(1, 0, 2).reshape(n_frames, -1)
+    cleaned, noise = pipeline.noise_reduction(side_by_side)
+    logs = pipeline.filterbank_log(pipeline.pcan(cleaned, noise))
+    int8 = pipeline.quantize_features(logs).reshape(n_frames, n_clips, channels).transpose(1, 0, 2)
+    return np.where(inside[:, :, None], int8, np.int8(0))
+
+
+def resize_frames_batch(features: np.ndarray, n_frames, *, size: int) -> np.ndarray:
+    """:func:`resize_frames` of many clips at once, each stretched from its own first ``n_frames[i]`` frames.
+
+    Parameters
+    ----------
+    features : numpy.ndarray, shape (n_clips, n_features, max_frames)
+    n_frames : array of int, shape (n_clips,)
+        Frames that belong to each clip, ≥ 1 (counts above max_frames mean all of them).
+    size : int
+        Frames of each result, ≥ 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_clips, n_features · size), feature-major like :func:`resize_frames`
+
+    Taught in notebooks/09_features_for_models.ipynb.
+    """
+    features = np.asarray(features)
+    if features.ndim != 3:
+        raise ParameterError(f"features must be (n_clips, n_features, max_frames), got shape {features.shape}")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ParameterError(f"size must be a whole number ≥ 1, got {size!r}")
+    n_frames = np.minimum(np.asarray(n_frames, dtype=np.int64), features.shape[2])
+    if n_frames.shape != (features.shape[0],) or np.any(n_frames < 1):
+        raise ParameterError(f"n_frames must hold one count ≥ 1 per clip ({features.shape[0]}), got {n_frames}")
+    position = np.linspace(0.0, 1.0, int(size))[None, :] * (n_frames[:, None] - 1)   # (clips, size), in frames
+    left = np.floor(position).astype(np.int64)
+    right = np.minimum(left + 1, n_frames[:, None] - 1)
+    fraction = (position - left)[:, None, :]
+    rows = np.arange(features.shape[0])[:, None]
+    before, after = features[rows, :, left].transpose(0, 2, 1), features[rows, :, right].transpose(0, 2, 1)
+    return ((1 - fraction) * before + fraction * after).reshape(features.shape[0], -1)
+
+
 def cmvn(features: np.ndarray) -> np.ndarray:
     """Per-utterance cepstral mean and variance normalization: each feature row to mean 0, standard deviation 1.
 
@@ -167,7 +338,7 @@ class Evaluation:
 
 
 def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "linear", normalization: str = "train",
-             seed: int = 0) -> Evaluation:
+             seed: int = 0, X_test: np.ndarray | None = None, augmented=()) -> Evaluation:
     """Train and test the same seeded classifier on each fold.
 
     Parameters
@@ -185,6 +356,12 @@ def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "lin
         every row, test rows included (the leakage bug); ``"none"`` leaves the features as they are.
     seed : int
         The classifier's seed.
+    X_test : numpy.ndarray, shape like X, optional
+        The features each clip has when it is tested (e.g. of a noisy copy); ``X`` is still what the model trains
+        on. Default: ``X``.
+    augmented : sequence of numpy.ndarray, each shaped like X
+        Extra training copies (e.g. of noisy or masked clips): each fold trains on its training rows of ``X`` and
+        of every array here, and never on a copy of a test clip.
 
     Returns
     -------
@@ -203,17 +380,24 @@ def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "lin
     if normalization not in NORMALIZATIONS:
         raise ParameterError(f"normalization must be one of {', '.join(repr(n) for n in NORMALIZATIONS)}, "
                              f"got {normalization!r}")
+    X_test = X if X_test is None else np.asarray(X_test, dtype=np.float64)
+    augmented = [np.asarray(copy, dtype=np.float64) for copy in augmented]
+    for name, array in [("X_test", X_test)] + [(f"augmented[{k}]", a) for k, a in enumerate(augmented)]:
+        if array.shape != X.shape or not np.all(np.isfinite(array)):
+            raise ParameterError(f"{name} must be finite and shaped like X {X.shape}, got {array.shape}")
     make_classifier(classifier, seed=seed)  # an unknown kind fails before any training
     predicted = np.full(labels.shape, -1)
     accuracy = []
     for fold in folds:
-        train, test = X[fold.train], X[fold.test]
+        train = np.concatenate([X[fold.train]] + [copy[fold.train] for copy in augmented])
+        train_labels = np.tile(labels[fold.train], 1 + len(augmented))
+        test = X_test[fold.test]
         if normalization != "none":
-            fitted_on = X if normalization == "all" else train
+            fitted_on = np.concatenate([train, test]) if normalization == "all" else train
             mean, std = fitted_on.mean(axis=0), fitted_on.std(axis=0)
             std = np.where(std > 0, std, 1.0)
             train, test = (train - mean) / std, (test - mean) / std
-        model = make_classifier(classifier, seed=seed).fit(train, labels[fold.train])
+        model = make_classifier(classifier, seed=seed).fit(train, train_labels)
         predicted[fold.test] = model.predict(test)
         accuracy.append(float(np.mean(predicted[fold.test] == labels[fold.test])))
     return Evaluation(fold_accuracy=np.array(accuracy), held_out=tuple(f.held_out for f in folds),

@@ -148,3 +148,105 @@ def test_mix_at_snr_sets_the_power_ratio():
         noisy = ml.mix_at_snr(y, noise, snr_db=snr)
         added = noisy - y
         assert abs(10 * np.log10(np.mean(y**2) / np.mean(added**2)) - snr) < 1e-9
+
+
+def test_clip_matrix_pads_cuts_and_names_the_rows():
+    from course_utils import data
+
+    clips = data.fsdd_clips(digit=3, speaker="theo")[:3] + data.fsdd_clips(digit=8, speaker="george")[:2]
+    matrix = ml.clip_matrix(clips, length=4000)
+    assert matrix.signals.shape == (5, 4000) and matrix.signals.dtype == np.float32 and matrix.sr == 8000
+    assert matrix.labels.tolist() == [3, 3, 3, 8, 8]
+    assert matrix.speakers.tolist() == ["theo"] * 3 + ["george"] * 2
+    for row, clip in enumerate(clips):
+        y, _ = data.load(clip.path, verbose=False)
+        kept = min(len(y), 4000)
+        assert matrix.lengths[row] == kept
+        np.testing.assert_array_equal(matrix.signals[row, :kept], y[:kept])
+        assert not np.any(matrix.signals[row, kept:])
+
+
+@pytest.mark.parametrize("length", [0, 2.5, True])
+def test_clip_matrix_bad_length(length):
+    with pytest.raises(ParameterError, match="length must be"):
+        ml.clip_matrix([], length=length)
+
+
+def test_frame_counts_match_librosas_centred_stft():
+    import librosa
+
+    for length in (256, 320, 321, 4000, 8000):
+        y = np.ones(length, dtype=np.float32)
+        assert ml.frame_counts([length], hop_length=80)[0] == librosa.stft(y, n_fft=256, hop_length=80).shape[1]
+
+
+def test_pool_stats_batch_uses_only_each_clips_own_frames():
+    rng = np.random.default_rng(2)
+    features = rng.normal(size=(4, 3, 30))
+    counts = np.array([30, 12, 1, 5])
+    padded = features.copy()
+    for i, n in enumerate(counts):
+        padded[i, :, n:] = -100.0  # what a log floor in the padding would add
+    out = ml.pool_stats_batch(padded, counts)
+    for i, n in enumerate(counts):
+        np.testing.assert_allclose(out[i], ml.pool_stats(features[i, :, :n]), atol=1e-12)
+    with pytest.raises(ParameterError, match="n_frames must hold one count"):
+        ml.pool_stats_batch(features, [3, 3, 0, 3])
+
+
+def test_resize_frames_batch_equals_resize_frames_clip_by_clip():
+    rng = np.random.default_rng(3)
+    features = rng.normal(size=(5, 3, 20))
+    counts = np.array([20, 7, 1, 2, 13])
+    out = ml.resize_frames_batch(features, counts, size=9)
+    for i, n in enumerate(counts):
+        np.testing.assert_allclose(out[i], ml.resize_frames(features[i, :, :n], n_frames=9), atol=1e-12)
+
+
+def test_tflm_features_batch_equals_the_frontend_clip_by_clip():
+    from course_utils import tinyml as tm
+
+    rng = np.random.default_rng(4)
+    lengths = np.array([16000, 5000, 480, 9000])
+    pcm = np.zeros((4, 16000), dtype=np.int16)
+    for i, n in enumerate(lengths):
+        pcm[i, :n] = np.clip(rng.normal(0, 3000, n) * np.hanning(n), -32768, 32767).astype(np.int16)
+    batched = ml.tflm_features_batch(pcm, lengths)
+    for i, n in enumerate(lengths):
+        alone = tm.frontend(pcm[i, :n])
+        np.testing.assert_array_equal(batched[i, :len(alone)], alone)
+        assert not np.any(batched[i, len(alone):])
+    whole = ml.tflm_features_batch(pcm)
+    assert all(np.array_equal(whole[i], tm.frontend(pcm[i])) for i in range(4))
+
+
+def test_tflm_features_batch_wants_int16_clips():
+    with pytest.raises(ParameterError, match="pcm must be an int16"):
+        ml.tflm_features_batch(np.zeros((2, 1000)))
+
+
+def test_evaluate_tests_on_x_test_and_trains_on_x():
+    X, labels, speakers = digits_like(speaker_offset=0.5)
+    folds = ml.speaker_folds(speakers)
+    clean = ml.evaluate(X, labels, folds)
+    noisy_test = X + np.random.default_rng(8).normal(0, 6, X.shape)
+    noisy = ml.evaluate(X, labels, folds, X_test=noisy_test)
+    assert noisy.mean < clean.mean - 0.2
+    swapped = ml.evaluate(noisy_test, labels, folds, X_test=X)  # trained on noise, tested clean: not the same
+    assert not np.array_equal(swapped.predicted, noisy.predicted)
+
+
+def test_augmented_copies_train_only_on_the_training_rows():
+    """A copy whose test rows are garbage must not change anything: only its training rows are used."""
+    X, labels, speakers = digits_like(speaker_offset=0.5)
+    folds = ml.speaker_folds(speakers)
+    copy = X + np.random.default_rng(9).normal(0, 0.5, X.shape)
+    with_copy = ml.evaluate(X, labels, folds, augmented=[copy])
+    for fold in folds:
+        spoiled = copy.copy()
+        spoiled[fold.test] = 1e6
+        alone = ml.evaluate(X, labels, [fold], augmented=[spoiled])
+        np.testing.assert_array_equal(alone.predicted[fold.test], with_copy.predicted[fold.test])
+    assert not np.array_equal(with_copy.predicted, ml.evaluate(X, labels, folds).predicted)
+    with pytest.raises(ParameterError, match="augmented\\[0\\] must be finite and shaped like X"):
+        ml.evaluate(X, labels, folds, augmented=[X[:5]])
