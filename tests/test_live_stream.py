@@ -137,9 +137,16 @@ def test_the_ring_keeps_exactly_the_last_seconds():
     assert np.array_equal(big.y, y[-SR:])
 
 
+def test_the_mel_view_takes_fewer_bands_than_the_mfcc_default_and_the_mfcc_view_checks_again():
+    live = LiveFeatures(view="mel", n_mels=16)  # n_mfcc stays at its default, 20: unused in this view
+    assert live.settings["n_mels"] == 16
+    with pytest.raises(ParameterError, match="n_mfcc=20 must be <= n_mels=16"):
+        live.set(view="mfcc")
+
+
 @pytest.mark.parametrize("settings, word", [
     ({"view": "sonogram"}, "view"), ({"n_fft": 8}, "n_fft"), ({"hop_length": 0}, "hop_length"),
-    ({"n_mels": 20, "n_mfcc": 30}, "n_mfcc"), ({"fmax": 9000}, "fmax"), ({"top_db": -1}, "top_db"),
+    ({"view": "mfcc", "n_mels": 20, "n_mfcc": 30}, "n_mfcc"), ({"fmax": 9000}, "fmax"), ({"top_db": -1}, "top_db"),
     ({"hop": 3}, "unknown"),
 ])
 def test_bad_settings_are_refused_naming_the_parameter(settings, word):

@@ -87,8 +87,8 @@ def _check_settings(settings: dict, sr: int) -> dict:
     s["hop_length"] = require_int("hop_length", s["hop_length"], minimum=1, maximum=s["n_fft"])
     s["n_mels"] = require_int("n_mels", s["n_mels"], minimum=1, maximum=256)
     s["n_mfcc"] = require_int("n_mfcc", s["n_mfcc"], minimum=1)
-    if s["n_mfcc"] > s["n_mels"]:
-        raise ParameterError(f"n_mfcc={s['n_mfcc']} must be <= n_mels={s['n_mels']}")
+    if s["view"] == "mfcc" and s["n_mfcc"] > s["n_mels"]:  # other views ignore n_mfcc: any n_mels is fine there
+        raise ParameterError(f"n_mfcc={s['n_mfcc']} must be <= n_mels={s['n_mels']} in the MFCC view")
     s["top_db"] = require_number("top_db", s["top_db"], above=0, maximum=200)
     if s["fmax"] is not None:
         s["fmax"] = require_number("fmax", s["fmax"], above=0, maximum=sr / 2)
