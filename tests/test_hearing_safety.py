@@ -54,7 +54,6 @@ SAYS_AMPLIFIED = re.compile(r"amplif|normali[sz]|louder|\+\s*\d+(\.\d+)?\s*dB|×
 # Loud or high-pitched test tones whose lesson gives no warning before the player yet, by (lesson, cell id). The
 # lessons' owners add the warning; then the entry goes (the test fails while an entry is warned or no longer flagged).
 UNWARNED = {
-    ("03_stft", "c11"): "two steady tones at 6000 and 6100 Hz beside the chirp",
 }
 
 

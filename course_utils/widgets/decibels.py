@@ -40,8 +40,8 @@ class DecibelExplorer(Explorer):
     ``ref`` chooses which power is 0 dB (the loudest bin, 1.0, the median, or the quietest bin, a common misuse);
     ``amin`` is the floor below which power counts as silence; ``top_db`` cuts everything more than that many dB
     below the loudest bin. The histogram shows where those floors pile values up. ``gain_db`` makes the recording
-    louder or quieter before the STFT: with ``ref="max"`` the picture stays the same and only the absolute level
-    read out moves; with ``ref=1.0`` every value moves by the gain. ``values="magnitude"`` feeds ``|X|`` where
+    louder or quieter (an ideal gain on the power, with no clipping): with ``ref="max"`` the picture stays the same
+    and only the absolute level read out moves; with ``ref=1.0`` every value moves by the gain. ``values="magnitude"`` feeds ``|X|`` where
     ``power_to_db`` expects ``|X|²`` (the 10-versus-20 mistake): every range is halved.
 
     Parameters
@@ -58,7 +58,7 @@ class DecibelExplorer(Explorer):
     top_db : float or None
         Dynamic range kept below the maximum; None keeps all.
     gain_db : float
-        Gain applied to ``y`` before the STFT, in dB (power scales by ``10 ** (gain_db / 10)``).
+        Gain in dB, applied to the power spectrogram (``10 ** (gain_db / 10)``): an ideal gain, so nothing clips.
     values : "power" or "magnitude"
         What is passed to ``power_to_db``: the power ``|X|²`` (right) or the magnitude ``|X|`` (the misuse).
     n_fft, hop_length : int
