@@ -321,6 +321,7 @@ def test_summary_is_deterministic(clip):
     assert first == SpectrogramExplorer(clip, sr=SR).summary()
     assert first == ("SpectrogramExplorer: n_fft=2048 hop_length=512 win_length=2048 window=hann scale=linear "
                      "n_mels=128 fmin=0 fmax=8000 db=True top_db=80 | delta_f_hz=7.8125 delta_t_ms=32 window_ms=128 "
+                     "main_lobe_hz=15.625 "
                      "n_frames=32 shape=(1025, 32) shown_hz=(0, 8000)")
     ex = SpectrogramExplorer(clip, sr=SR)
     ex.set(win_length=4096)
