@@ -65,9 +65,11 @@ def test_a_control_change_from_the_browser_applies_and_sends_a_new_layout(live):
     live.widget.view = "mel"
     assert live.features.settings["view"] == "mel" and live.features.settings["n_mels"] == 32
     assert live.sent[-1][0]["type"] == "layout" and live.sent[-1][0]["ylabel"] == "frequency (Hz, mel scale)"
-    live.widget.n_mfcc = 40  # > n_mels: refused, said, and the view keeps working
+    live.widget.n_mfcc = 40  # unused by the mel view: accepted there
+    assert live.features.settings["n_mfcc"] == 40
+    live.widget.view = "mfcc"  # now 40 coefficients of 32 bands: refused, said, and the view keeps working
     assert live.sent[-1][0]["type"] == "status" and "n_mfcc" in live.sent[-1][0]["text"]
-    assert live.features.settings["n_mfcc"] == 20
+    assert live.features.settings["view"] == "mel"
 
 
 def test_bad_blocks_and_microphone_problems_are_reported_not_raised(live):
