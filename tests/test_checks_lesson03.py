@@ -178,7 +178,10 @@ def test_scipy_power_accepts_scipy_however_it_is_imported_and_shorttimefft():
         assert np.allclose(S, _librosa_only(y, sr, n_fft, hop_length))
         return S
 
-    for student in (imported_by_name, short_time_fft, scipy_checked_against_librosa):
+    students = [imported_by_name, scipy_checked_against_librosa]
+    if hasattr(scipy.signal, "ShortTimeFFT"):  # SciPy 1.12 and later; the floor leg has 1.11
+        students.append(short_time_fft)
+    for student in students:
         assert feedback(lesson03.scipy_power, student)[0] is True, student.__name__
 
 

@@ -181,8 +181,10 @@ def _spectral_functions():
     import librosa
     import scipy.signal
 
-    scipy_codes = {scipy.signal.spectrogram.__code__, scipy.signal.ShortTimeFFT.stft.__code__,
-                   scipy.signal.ShortTimeFFT.spectrogram.__code__}
+    scipy_codes = {scipy.signal.spectrogram.__code__}
+    short_time_fft = getattr(scipy.signal, "ShortTimeFFT", None)  # SciPy 1.12 and later
+    if short_time_fft is not None:
+        scipy_codes |= {short_time_fft.stft.__code__, short_time_fft.spectrogram.__code__}
     return scipy_codes, {librosa.stft.__code__}
 
 
