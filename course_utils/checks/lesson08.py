@@ -219,9 +219,9 @@ def _diagnose_minus_32768(got, frame: np.ndarray, said: str) -> str:
                 f"({after_last[0]}) replaces it whatever its sign; from then on the loop compares as usual. Replay "
                 "it sample by sample, with Python ints (frame.tolist()), rather than slicing or resetting to 0.")
     if device_peak < 0 and got == max(15 - device_peak.bit_length(), 0):
-        return (f"{said} Your loop is right: it ends with the running maximum at {device_peak}, since a rising run "
-                "of negative samples after -32768 is taken as it is. A negative max means no shift: the device's "
-                "MostSignificantBit32 reads it as a large unsigned number (32 bits), so the shift is 0. Return 0 "
+        return (f"{said} The running maximum ends at {device_peak} here, since a rising run of negative samples "
+                "after -32768 is taken as it is. A negative max means no shift: the device's MostSignificantBit32 "
+                "reads it as an unsigned 32-bit number with its top bit set (32 bits), so the shift is 0. Return 0 "
                 "whenever max ≤ 0, not only when it is 0.")
     return (f"{said} Replay the device's loop sample by sample: after -32768 the running maximum is -32768, and "
             "any larger sample replaces it.")
