@@ -40,6 +40,12 @@ def _wide(a, b):
         (lambda a, b: np.clip(_wide(a, b) / 32768, -32768, 32767).astype(np.int32), "cuts towards zero"),
         (lambda a, b: np.clip((_wide(a, b) + 2**14) >> 15, -32768, 32767).astype(np.float64), "integers"),
         (lambda a, b: np.clip((_wide(a, b) + 2**14) >> 15, -32768, 32767) + 3, "Hint:"),
+        (lambda a, b: np.zeros_like(a), "Every value you returned is 0"),
+        (lambda a, b: (_wide(a, b) >> 31).clip(0, 0).astype(np.int16), "Every value you returned is 0"),
+        (lambda a, b: (a / 32768) * (b / 32768), "product as a real number"),
+        (lambda a, b: ((a / 32768) * (b / 32768)).astype(np.int16), "leaves only -1, 0 and 1"),
+        (lambda a, b: np.clip(a.astype(np.float64) * b / 32768, -32768, 32767), "whole numbers"),
+        (lambda a, b: np.full(a.shape, np.nan), "whole numbers"),
     ],
 )
 def test_q15_multiply_typical_mistakes_get_their_hint(student, hint):
@@ -94,6 +100,32 @@ def _running_maximum_reset_to_zero(frame):
     return _shift_of(peak)
 
 
+def _int16_loop(frame):
+    # Compares in int16: -value of -32768 wraps to -32768 before the comparison, so that sample is skipped.
+    peak = np.int16(0)
+    for value in frame:
+        if value > peak:
+            peak = value
+        elif -value > peak:
+            peak = -value
+    return _shift_of(int(peak))
+
+
+def _device_loop(frame, *, store):
+    peak = 0
+    for value in frame.tolist():
+        if value > peak:
+            peak = value
+        elif -value > peak:
+            peak = store(-value)
+    return peak
+
+
+def _negative_peak_given_its_bits(frame):
+    peak = _device_loop(frame, store=lambda v: v if v < 32768 else -32768)
+    return 0 if peak == 0 else max(15 - peak.bit_length(), 0)
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -101,19 +133,77 @@ def _running_maximum_reset_to_zero(frame):
         (lambda f: 15 - int(np.log2(max(_peak(f), 1))) if _peak(f) else 3, "return 0 when the peak is 0"),
         (lambda f: max(15 - int(np.ceil(np.log2(_peak(f)))), 0) if _peak(f) else 0, "power of two"),
         (lambda f: max(16 - _peak(f).bit_length(), 0) if _peak(f) else 0, "One bit too many"),
-        (lambda f: max(15 - int(np.max(np.abs(f))).bit_length(), 0) if np.any(f) else 0, "np.abs on int16"),
+        (lambda f: max(15 - int(np.max(np.abs(f))).bit_length(), 0) if np.any(f) else 0, "You skipped the -32768"),
+        (_int16_loop, "You skipped the -32768"),
         (lambda f: max(15 - _peak(f).bit_length(), 0) if _peak(f) else 0, "what a correct peak finder gives"),
+        (lambda f: _shift_of(_device_loop(f, store=lambda v: v)), "what a correct peak finder gives"),
+        (lambda f: _shift_of(_device_loop(f, store=lambda v: min(v, 32767))), "saturated"),
         (lambda f: max(15 - int(f.max()).bit_length(), 0) if np.any(f) else 0, "negative samples"),
         (lambda f: 15 - _peak(f).bit_length() if _peak(f) else 0, "never negative"),
         (lambda f: max(14 - _peak(f).bit_length(), 0) if _peak(f) else 0, "could be shifted further"),
         (lambda f: 0 if not np.any(f) else 4.5, "whole number"),
         (_peak_after_the_last_minus_32768, "whatever its sign"),
         (_running_maximum_reset_to_zero, "whatever its sign"),
+        (lambda f: _vectorised(f, restart=0), "only the samples after the last one count"),
+        (_negative_peak_given_its_bits, "Return 0 whenever max ≤ 0"),
+        (lambda f: _shift_of(_device_loop(f, store=lambda v: int(np.int16(v)))), "NumPy refuses"),
     ],
 )
 def test_auto_scale_shift_typical_mistakes_get_their_hint(student, hint):
     passed, text = feedback(lesson08.auto_scale_shift, student)
     assert passed is False and hint in text, text
+
+
+def _int_compare_int16_store(frame):
+    peak = np.int16(0)
+    for value in frame:  # np.int16 samples
+        if value > peak:
+            peak = value
+        elif -int(value) > peak:  # compared in int, as C does
+            peak = -value  # stored in int16: NumPy wraps 32768 to -32768, as C's conversion does
+    return _shift_of(int(peak))
+
+
+def _vectorised(frame, restart=-1):
+    values = frame.astype(np.int32)
+    hits = np.flatnonzero(values == -32768)
+    if hits.size == 0:
+        return _shift_of(int(np.abs(values).max()))
+    tail = values[hits[restart] + 1:]  # the last -32768 (restart=-1) leaves the running maximum at -32768
+    # The samples right after it are taken as they are while they form a rising run of negative values.
+    rising = (tail < 0) & np.concatenate([[True], np.diff(tail) > 0])
+    if rising.all():
+        return 0  # the running maximum is still negative (or -32768 itself): no shift
+    start = int(np.argmin(rising))
+    return _shift_of(int(np.abs(tail[start:]).max()))
+
+
+@pytest.mark.parametrize(
+    "student",
+    [
+        lambda f: _shift_of(_device_loop(f, store=lambda v: ((v + 32768) % 65536) - 32768)),
+        lambda f: _shift_of(_device_loop(f, store=lambda v: int(np.array(v).astype(np.int16)))),
+        _int_compare_int16_store,
+        _vectorised,
+        lambda f: int(tm.fft_auto_scale(f[None, :])[1][0]),
+    ],
+    ids=["int loop, wrap by formula", "int loop, wrap by astype", "int16 store, int compare", "vectorised",
+         "the library"],
+)
+def test_auto_scale_shift_accepts_every_way_of_computing_the_device(student):
+    passed, text = feedback(lesson08.auto_scale_shift, student)
+    assert passed is True, text
+
+
+def test_the_vectorised_answer_is_the_device_loop_on_random_frames():
+    # The vectorised right answer above is not an accident of the cases: it equals TFLM's loop everywhere.
+    reference = lesson08.auto_scale_shift.reference()
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        frame = np.clip(np.round(rng.normal(0, rng.choice([3, 300, 30000]), rng.integers(1, 12))), -32768, 32767)
+        frame = frame.astype(np.int16)
+        frame[rng.integers(0, frame.size, rng.integers(0, 4))] = -32768
+        assert _vectorised(frame) == reference(frame), frame.tolist()
 
 
 def test_auto_scale_shift_accepts_numpy_integers():

@@ -58,12 +58,29 @@ def q15_multiply(got, expected, case):
                f"expected {int(expected[first])}.")
     if _exactly(values, exact):
         return f"{example} That is the Q30 product: shift right by 15 to get back to Q15."
+    fraction = exact / 2.0**30  # the product as a real number in [-1, 1]
+    if np.allclose(values, fraction, rtol=1e-6, atol=1e-9):
+        return (f"{example} That is the product as a real number (0.5 × 0.5 = 0.25). Q15 stores numbers as integer "
+                "counts of 2**-15 steps (0.25 is 8192): multiply the int16 values themselves, widened to int32, and "
+                "shift right by 15.")
+    if any(_exactly(values, to_integer(fraction)) for to_integer in (np.trunc, np.round, np.floor)):
+        return (f"{example} You turned the product of the fractions (in [-1, 1]) into integers, which leaves only "
+                "-1, 0 and 1. Q15 results are counts of 2**-15 steps: multiply the int16 values themselves, widened "
+                "to int32, and shift right by 15.")
+    if not np.all(values == np.round(values)):
+        return (f"{example} Fixed-point results are whole numbers (integer counts of 2**-15), and yours are not. "
+                "Round as the device does, in integers: (product + 2**14) >> 15, then clip and .astype(np.int16).")
     with np.errstate(over="ignore"):
         int16_product = a * b  # NumPy keeps int16 and wraps, like C
     wrapped_variants = [(int16_product + np.int16(2**14)) >> 15, int16_product >> 15, int16_product]
-    if any(_exactly(values, variant.astype(np.int64)) for variant in wrapped_variants) or (
-        set(np.unique(values)) <= {-1.0, 0.0} and not set(np.unique(expected)) <= {-1, 0}
-    ):
+    if any(_exactly(values, variant.astype(np.int64)) for variant in wrapped_variants):
+        return (f"{example} The product overflowed: int16 × int16 stays int16 in NumPy and wraps. Widen first: "
+                "a.astype(np.int32) * b.astype(np.int32).")
+    if not np.any(values):
+        return (f"{example} Every value you returned is 0. A Q15 product is not small: 16384 × 16384 (0.5 × 0.5) "
+                "is 8192 (0.25). Multiply the int16 values widened to int32, add 2**14 and shift right by 15 (not "
+                "more).")
+    if set(np.unique(values)) <= {-1.0, 0.0} and not set(np.unique(expected)) <= {-1, 0}:
         return (f"{example} The product overflowed: int16 × int16 stays int16 in NumPy and wraps. Widen first: "
                 "a.astype(np.int32) * b.astype(np.int32).")
     if _exactly(values, np.clip(exact >> 15, INT16_MIN, INT16_MAX)):
@@ -95,7 +112,7 @@ def _reference_auto_scale_shift():
     def auto_scale_shift(frame):
         # TFLM's MaxAbs16, as the device runs it: a running maximum kept in int16.
         peak = 0
-        for value in frame.tolist():
+        for value in frame.tolist():  # Python ints: C compares in int too (its int16 operands are promoted)
             if value > peak:
                 peak = value
             elif -value > peak:
@@ -108,15 +125,17 @@ def _reference_auto_scale_shift():
     return auto_scale_shift
 
 
-def _frame_with(values) -> np.ndarray:
+def _frame_with(values, *, at_end: bool = False) -> np.ndarray:
     frame = np.zeros(480, dtype=np.int16)
-    frame[100 : 100 + len(values)] = values
+    start = len(frame) - len(values) if at_end else 100
+    frame[start : start + len(values)] = values
     return frame
 
 
 def _shift_cases() -> list[tuple[str, np.ndarray]]:
     rng = np.random.default_rng(80)
     noise = np.round(rng.normal(0, 300, 480)).astype(np.int16)
+    # The -32768 frames come in the order that lets each typical mistake fail first where it can be recognised.
     return [
         ("peak 900", _frame_with([900, -50, 20])),
         ("peak 1", _frame_with([1, 0, -1])),
@@ -127,7 +146,10 @@ def _shift_cases() -> list[tuple[str, np.ndarray]]:
         ("sample -32768 next to small ones", _frame_with([-32768, 100, -100])),
         ("3000, then -32768 next to small ones", _frame_with([3000, 0, -32768, 100, -100])),
         # After -32768 the running maximum is negative, so the negative sample that follows takes over.
-        ("-32768, then -900 and 50", _frame_with([-32768, -900, 50])),
+        ("2000, -32768, then -900 and 50", _frame_with([2000, -32768, -900, 50])),
+        ("5000, -32768, 3000, then -32768 and 50", _frame_with([5000, -32768, 3000, -32768, 50])),
+        # A rising run of negative samples after -32768 leaves the running maximum negative: no shift.
+        ("-32768, -300 and -200 ending the frame", _frame_with([-32768, -300, -200], at_end=True)),
         ("noise, standard deviation 300", noise),
     ]
 
@@ -145,7 +167,64 @@ def _auto_scale_raised(error, case):
     if case.about == SILENT:
         return (f"A silent frame (all zeros) made your function raise {type(error).__name__}. Return 0 for it: there "
                 "is no peak to fit (and log2(0) is −∞).")
+    if isinstance(error, OverflowError) and "int16" in str(error):
+        return (f"For a frame with {case.about}, your function raised OverflowError: {' '.join(str(error).split())}. "
+                "NumPy refuses to make an int16 of 32768, where C's conversion to int16_t wraps it to -32768. Store "
+                "the wrapped value yourself (-32768 when -value is 32768), or let NumPy wrap: "
+                "int(np.array(-value).astype(np.int16)).")
     return None
+
+
+def _shift_for(peak: int) -> int:
+    return 0 if peak <= 0 else max(15 - peak.bit_length(), 0)
+
+
+def _true_peak(values: list[int]) -> int:
+    return max((abs(v) for v in values), default=0)
+
+
+def _running_maximum(values: list[int]) -> int:
+    # TFLM's MaxAbs16 in Python ints: compared in int, stored in int16 (so -(-32768) is stored as -32768).
+    peak = 0
+    for value in values:
+        if value > peak:
+            peak = value
+        elif -value > peak:
+            peak = -value if value != INT16_MIN else INT16_MIN
+    return peak
+
+
+def _diagnose_minus_32768(got, frame: np.ndarray, said: str) -> str:
+    values = frame.tolist()
+    first, last = values.index(INT16_MIN), len(values) - 1 - values[::-1].index(INT16_MIN)
+    after_first, after_last = values[first + 1 :], values[last + 1 :]
+    skipped = _true_peak([v for v in values if v != INT16_MIN])
+    device_peak = _running_maximum(values)
+    if first != last and got == _shift_for(_true_peak(after_first)):
+        return (f"{said} Your answer restarts at the first -32768. Every -32768 restarts TFLM's loop (its running "
+                "maximum becomes -32768 again), so only the samples after the last one count.")
+    if got == 0:
+        return (f"{said} 0 is what the true peak (32768) allows, and what a correct peak finder gives (as does a "
+                "maximum saturated to 32767). The device computes more: TFLM's MaxAbs16 keeps its running maximum in "
+                "int16, -(-32768) = 32768 does not fit and is stored as -32768, so the next sample takes over. "
+                "Replay its loop.")
+    if got == _shift_for(skipped):
+        return (f"{said} You skipped the -32768 and kept the largest other |sample|, {skipped}. That is what int16 "
+                "arithmetic gives: -value (or np.abs) of an int16 -32768 wraps back to -32768, so -value > max is "
+                "false. C promotes both sides to int before comparing: there -value is 32768, the comparison is "
+                "true, and only the store into the int16_t max wraps, to -32768, losing the maximum found so far. "
+                "Compare in Python ints (frame.tolist()) and wrap only the value you store.")
+    if got == _shift_for(_true_peak(after_last)) and after_last:
+        return (f"{said} After -32768 the running maximum is -32768, a negative number, so the next sample "
+                f"({after_last[0]}) replaces it whatever its sign; from then on the loop compares as usual. Replay "
+                "it sample by sample, with Python ints (frame.tolist()), rather than slicing or resetting to 0.")
+    if device_peak < 0 and got == max(15 - device_peak.bit_length(), 0):
+        return (f"{said} The running maximum ends at {device_peak} here, since a rising run of negative samples "
+                "after -32768 is taken as it is. A negative max means no shift: the device's MostSignificantBit32 "
+                "reads it as an unsigned 32-bit number with its top bit set (32 bits), so the shift is 0. Return 0 "
+                "whenever max ≤ 0, not only when it is 0.")
+    return (f"{said} Replay the device's loop sample by sample: after -32768 the running maximum is -32768, and "
+            "any larger sample replaces it.")
 
 
 @function_exercise(
@@ -158,9 +237,10 @@ def _auto_scale_raised(error, case):
     "quirk after -32768.",
 )
 def auto_scale_shift(got, expected, case):
-    """Replay the device's loop in Python ints: start at 0; a sample above the maximum replaces it; otherwise a
-    sample whose negation is above it replaces it with the negation, except that -(-32768) is stored as -32768
-    (int16). Then 0 if peak <= 0, else max(15 - peak.bit_length(), 0)."""
+    """Replay the device's loop in Python ints (frame.tolist()): start at 0; a sample above the maximum replaces
+    it; otherwise a sample whose negation is above it replaces it with the negation. C compares in int, so for
+    -32768 that test is true, but the store into the int16_t max wraps 32768 to -32768. Then 0 if max <= 0, else
+    max(15 - max.bit_length(), 0)."""
     (frame,) = case.args
     if case.about == SILENT:
         return f"A silent frame (all zeros) gave {got:g}; return 0 when the peak is 0."
@@ -172,20 +252,7 @@ def auto_scale_shift(got, expected, case):
     if got < 0:
         return f"{said} A shift is never negative: a frame already at full scale gets 0."
     if int(frame.min()) == INT16_MIN:
-        if got == 0:
-            return (f"{said} 0 is what the true peak (32768) allows, and what a correct peak finder gives. The device "
-                    "computes more: TFLM's MaxAbs16 keeps its running maximum in int16, -(-32768) = 32768 does not "
-                    "fit and is stored as -32768, so the next sample takes over. Replay its loop.")
-        after = [abs(int(v)) for v in frame[len(frame) - int(np.argmax(frame[::-1] == INT16_MIN)) :]]
-        if after and got == max(15 - max(after).bit_length(), 0):  # the true peak of what follows the -32768
-            return (f"{said} After -32768 the running maximum is -32768, a negative number, so the next sample replaces "
-                    "it whatever its sign (-900 > -32768); from then on the loop compares as usual. Replay it sample by "
-                    "sample, with Python ints (frame.tolist()), rather than slicing or resetting to 0.")
-        if got == max(15 - int(np.abs(frame).max()).bit_length(), 0):
-            return (f"{said} np.abs on int16 leaves -32768 negative, so you kept the largest sample seen anywhere; "
-                    "TFLM's loop forgets everything before the -32768.")
-        return (f"{said} Replay the device's loop sample by sample: after -32768 the running maximum is -32768, and "
-                "any larger sample replaces it.")
+        return _diagnose_minus_32768(got, frame, said)
     if peak * 2.0**got > INT16_MAX:
         if peak & (peak - 1) == 0:
             return (f"{said} {peak} × 2**{got:g} = {peak * 2**int(got)} overflows int16 (max 32767). A peak that is a "

@@ -1,11 +1,15 @@
 """Keyword spotting on a stream: the micro_speech model run once per new 20 ms feature row, its scores smoothed
 as TFLM's ``RecognizeCommands`` does.
 
-TFLM's micro_speech example (``recognize_commands.cc``) keeps the results of the last ``average_window_duration_ms``
-(1000 ms), needs at least ``minimum_count`` (3) of them spanning at least a quarter of that window, averages each
-label's score shifted to 0…255 (``int8 + 128``, integer division), and reports the top label as a new command when
-its average beats ``detection_threshold`` (200) and it is either a different label from the last command or more
-than ``suppression_ms`` (1500 ms) after it ("silence" as the last command never suppresses).
+TFLM's micro_speech example (``recognize_commands.cc``, shipped until tflite-micro commit d5a83db, October 2023)
+keeps the results of the last ``average_window_duration_ms`` (1000 ms), needs at least ``minimum_count`` (3) of them
+spanning at least a quarter of that window, averages each label's score shifted to 0…255 (``int8 + 128``, integer
+division), and reports the top label as a new command when its average beats ``detection_threshold`` (200) and it is
+either a different label from the last command or more than ``suppression_ms`` (1500 ms) after it ("silence" as the
+last command never suppresses). Its results live in a fixed queue of ``kMaxResults`` = 50 entries
+(``PreviousResultsQueue`` in ``recognize_commands.h``), whose ``push_back`` drops the new result when the queue is
+full, *before* the old results are pruned: a 1000 ms window at 20 ms strides spans 51 results, so the device then
+averages without its newest result. :class:`RecognizeCommands` does the same (``max_results``).
 
 Taught in notebooks/08_tinyml.ipynb.
 """
@@ -69,16 +73,21 @@ class RecognizeCommands:
         Fewest results in the window for an average to count (3).
     labels : sequence of str
         Label of each score, index 0 being "silence" (never suppressing).
+    max_results : int or None
+        Most results kept (50, TFLM's ``kMaxResults``). A result arriving while that many are kept is dropped, as
+        TFLM's ``PreviousResultsQueue::push_back`` does, and the average is taken without it; ``dropped`` counts
+        them. None keeps every result in the window.
     """
 
     def __init__(self, average_window_duration_ms: int = 1000, detection_threshold: int = 200,
-                 suppression_ms: int = 1500, minimum_count: int = 3, labels=LABELS):
+                 suppression_ms: int = 1500, minimum_count: int = 3, labels=LABELS, *, max_results: int | None = 50):
         self.average_window_duration_ms = require_int("average_window_duration_ms", average_window_duration_ms,
                                                       minimum=1)
         self.detection_threshold = require_int("detection_threshold", detection_threshold, minimum=0, maximum=255)
         self.suppression_ms = require_int("suppression_ms", suppression_ms, minimum=0)
         self.minimum_count = require_int("minimum_count", minimum_count, minimum=1)
         self.labels = tuple(labels)
+        self.max_results = None if max_results is None else require_int("max_results", max_results, minimum=1)
         self.reset()
 
     def reset(self) -> None:
@@ -86,6 +95,7 @@ class RecognizeCommands:
         self._results: deque[tuple[int, np.ndarray]] = deque()
         self._previous_label = self.labels[0]
         self._previous_time: int | None = None
+        self.dropped = 0  # results not stored because the queue was full (TFLM logs each one)
 
     def process(self, scores, time_ms: int) -> Recognition:
         """Add the model's int8 output for time ``time_ms`` and return the smoothed recognition.
@@ -105,7 +115,10 @@ class RecognizeCommands:
         if self._results and time_ms < self._results[0][0]:
             raise ParameterError(f"time_ms must increase: got {time_ms} ms, earlier than the oldest result "
                                  f"({self._results[0][0]} ms)")
-        self._results.append((time_ms, scores.astype(np.int32) + 128))
+        if self.max_results is not None and len(self._results) >= self.max_results:
+            self.dropped += 1  # TFLM: "Couldn't push_back latest result, too many already!"
+        else:
+            self._results.append((time_ms, scores.astype(np.int32) + 128))
         while self._results and self._results[0][0] < time_ms - self.average_window_duration_ms:
             self._results.popleft()
         count = len(self._results)
