@@ -85,6 +85,7 @@ def test_c0_typical_mistakes(student, hint):
         (10, "is not 10·ln"),
         (math.log(10), "ln(10) converts"),
         (math.log10(math.e), "log10(e)"),
+        (-10 / math.log(10), "The factor is positive"),
         (3, "Write 10·log10"),
     ],
 )
@@ -105,6 +106,7 @@ def test_log_factor_accepts_an_expression():
         (lambda n, L: 1 + L * np.sin(np.pi * np.arange(n) / L), "amplitude is L/2"),
         (lambda n, L: 1 + (L / 2) * np.cos(np.pi * np.arange(n) / L), "uses a sine"),
         (lambda n, L: 1 + (L / 2) * np.sin(np.pi * np.arange(n + 1) / L), "one weight per coefficient"),
+        (lambda n, L: 1 + 11 * np.sin(np.pi * np.arange(n) / 22), "ignores its argument L"),
         (lambda n, L: np.ones(n), "Hint: 1 + (L/2)"),
         (lambda n, L: None, "forget the return"),
     ],

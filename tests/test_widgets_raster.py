@@ -180,3 +180,35 @@ def test_mfcc_greys_out_the_dropped_coefficients_above_the_kept_ones(tone):
     crop, coefficient, _ = pixels_in_axes(ex, "DCT coefficients (kept in colour)", mode="RGB")
     grey = np.mean(np.all(np.abs(crop - 235) <= 6, axis=2), axis=1) > 0.9
     assert grey[coefficient > 5].all() and not grey[coefficient < 4].any()
+
+
+def test_griffin_lim_difference_panel_is_red_where_the_rebuilt_signal_is_louder_and_blue_where_quieter():
+    y = synth.chirp(200, 6000, sr=SR, duration=1.0) + synth.noise(sr=SR, duration=1.0, amplitude=0.05)
+    ex = GriffinLimExplorer(y, sr=SR, n_iter=1, momentum=0.0)
+    original = np.abs(dsp.stft(ex.y, n_fft=ex.n_fft, hop_length=ex.hop_length))
+    rebuilt = np.abs(dsp.stft(ex.audio, n_fft=ex.n_fft, hop_length=ex.hop_length))
+    original_db = 20 * np.log10(np.maximum(original, 1e-5) / original.max())
+    expected = 20 * np.log10(np.maximum(rebuilt, 1e-5) / np.maximum(original, 1e-5))
+    expected[original_db < -60] = 0.0
+    np.testing.assert_allclose(ex.data["difference_db"], expected, atol=1e-3)
+
+    crop, frequency_of_row, time_of_column = pixels_in_axes(ex, "rebuilt − original", mode="RGB")
+    bins = np.clip(np.round(frequency_of_row * ex.n_fft / SR).astype(int), 0, original.shape[0] - 1)
+    frames = np.clip(np.round(time_of_column * SR / ex.hop_length).astype(int), 0, original.shape[1] - 1)
+    at_pixel = expected[np.ix_(bins, frames)]
+    redness = crop[..., 0] - crop[..., 2]
+    assert (at_pixel > 10).sum() > 50 and (at_pixel < -10).sum() > 50
+    assert np.median(redness[at_pixel > 10]) > 40
+    assert np.median(redness[at_pixel < -10]) < -40
+
+
+def test_extreme_pooling_keeps_the_value_farthest_from_the_middle_either_side():
+    lut = colormap_lut("RdBu_r")
+    Z = np.array([[15.0, -18.0, 0.0, 2.0]])
+    pixels = paint_image(Z, np.array([-0.5, 1.5, 3.5]), np.array([-0.5, 0.5]), vmin=-20, vmax=20, lut=lut,
+                         pooling="extreme")
+    by_max = paint_image(Z, np.array([-0.5, 1.5, 3.5]), np.array([-0.5, 0.5]), vmin=-20, vmax=20, lut=lut)
+    level = lambda value: int(np.clip((value + 20) * 255 / 40, 0, 255))  # noqa: E731
+    np.testing.assert_array_equal(pixels[0, 0], lut[level(-18.0)])
+    np.testing.assert_array_equal(pixels[0, 1], lut[level(2.0)])
+    np.testing.assert_array_equal(by_max[0, 0], lut[level(15.0)])

@@ -45,6 +45,10 @@ def htk_lifter(got, expected, case):
         return f"{call}: the weights start at 1 — the lifter is 1 + (L/2)·sin(π n / L)."
     if same(got, 1 + L * np.sin(np.pi * n / L), **TOLERANCE):
         return f"{call}: the sine's amplitude is L/2, not L."
+    for fixed_L in sorted({22} | {other for _, other in LIFTER_CASES} - {L}):
+        if same(got, 1 + (fixed_L / 2) * np.sin(np.pi * n / fixed_L), **TOLERANCE):
+            return (f"{call} returned the lifter for L = {fixed_L}: your function ignores its argument L. Use the L "
+                    "it is given in both places, L/2 and π n / L.")
     if same(got, 1 + (L / 2) * np.cos(np.pi * n / L), **TOLERANCE):
         return f"{call}: the lifter uses a sine, which is 0 for c0 and largest around n = L/2."
     return (f"{call} returned {np.round(got[:4], 3)}…; expected {np.round(expected[:4], 3)}…. Hint: 1 + (L/2)·sin(π n "
@@ -117,6 +121,9 @@ def log_factor(got, expected):
     if close(got, 1 / expected, rel=1e-3):
         return wrong(f"{said} That is the inverse: it turns dB-based coefficients into ln-based ones. Which of the "
                      "two is larger?")
+    if close(got, -expected, rel=1e-3) or close(got, -1 / expected, rel=1e-3):
+        return wrong(f"{said} The factor is positive: ln(x) and log10(x) have the same sign for every x (both are "
+                     "negative below 1 and positive above), so changing the base never flips a coefficient's sign.")
     if close(got, 2 * expected, rel=1e-3):
         return wrong(f"{said} 20 / ln(10) would be right for amplitude decibels (20·log10); librosa's MFCCs start "
                      "from power decibels, 10·log10.")

@@ -164,6 +164,9 @@ def spectral_convergence(got, expected, case):
                 "root of the sum of squares: use np.linalg.norm.")
     if est_norm > 0 and close(got, difference / est_norm, rel=1e-6):
         return f"{said} Divide by the norm of the reference S_ref, not of the estimate."
+    if close(got, np.linalg.norm(S_ref - S_est, 2) / np.linalg.norm(S_ref, 2), rel=1e-6):
+        return (f"{said} np.linalg.norm(A, 2) of a matrix is its largest singular value, not the square root of the "
+                "sum of squares: leave out the 2 (or pass 'fro' for the Frobenius norm).")
     if close(got, abs(ref_norm - est_norm) / ref_norm, rel=1e-6, abs_tol=1e-12):
         return (f"{said} Take the norm of the difference, ‖S_ref − S_est‖, not the difference of the "
                 "norms: two very different spectrograms can have the same norm.")

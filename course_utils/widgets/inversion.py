@@ -16,16 +16,21 @@ from .raster import ImagePanel, fft_bin_index
 
 MAX_ITERATIONS = 100
 CONVERGENCE_LIMITS = (0.01, 1.2)
+DIFFERENCE_LIMIT_DB = 20.0
+# Bins this far below the original's loudest are near-silent: a large dB difference there is not audible, so the
+# difference panel shows them as no difference.
+QUIET_DB = -60.0
 
 
 @dataclass(kw_only=True)
 class GriffinLimFrame(Frame):
-    """A :class:`Frame` with the spectral convergence per iteration, its ``final`` value, and the dB spectrogram
-    of the rebuilt signal (``estimate_db``)."""
+    """A :class:`Frame` with the spectral convergence per iteration, its ``final`` value, the dB spectrogram of the
+    rebuilt signal (``estimate_db``) and its difference from the original's (``difference_db``)."""
 
     convergence: np.ndarray
     final: float
     estimate_db: np.ndarray
+    difference_db: np.ndarray
 
 
 class GriffinLimExplorer(Explorer):
@@ -33,8 +38,11 @@ class GriffinLimExplorer(Explorer):
 
     Used in notebooks/07_inversion.ipynb.
 
-    Left: the spectral convergence ``‖S − |STFT(ŷ)|‖ / ‖S‖`` after each iteration (lower is better). Right: the
-    spectrogram of the rebuilt signal ŷ. The player holds ŷ, so you can hear the phase artefacts fade as the
+    Left: the spectral convergence ``‖S − |STFT(ŷ)|‖ / ‖S‖`` after each iteration (lower is better). Middle: the
+    spectrogram of the rebuilt signal ŷ. Right: where it differs from the original, ``20 log10(|STFT(ŷ)| / S)`` in
+    dB (red: too loud, blue: too quiet), with bins more than 60 dB below the original's loudest shown as no
+    difference. The iteration axis always spans 0 … 100, so the curve grows to the right as ``n_iter`` rises
+    instead of being redrawn to a new scale. The player holds ŷ, so you can hear the phase artefacts fade as the
     iterations add up; ``momentum`` (fast Griffin-Lim) gets there in fewer iterations, and above 1 may diverge.
 
     Parameters
@@ -57,7 +65,7 @@ class GriffinLimExplorer(Explorer):
         Larger figure and fonts; None follows :func:`course_utils.set_presentation`.
     """
 
-    figsize = (9.0, 3.4)
+    figsize = (12.0, 3.4)
     has_audio = True
 
     def __init__(self, y, *, sr, n_iter=32, momentum=0.99, init="random", n_fft=512, hop_length=128,
@@ -83,7 +91,7 @@ class GriffinLimExplorer(Explorer):
         self._start()
 
     def _build(self, figure):
-        curve_ax, image_ax = figure.subplots(1, 2, width_ratios=[1, 1.6])
+        curve_ax, image_ax, difference_ax = figure.subplots(1, 3, width_ratios=[1, 1.4, 1.4])
         curve_ax.set(xlim=(0, MAX_ITERATIONS), ylim=CONVERGENCE_LIMITS, yscale="log", xlabel="iteration",
                      ylabel="spectral convergence", title="convergence (lower is better)")
         (self._curve,) = curve_ax.plot([], [], color="tab:blue", lw=1.4)
@@ -94,6 +102,10 @@ class GriffinLimExplorer(Explorer):
         self._panel = ImagePanel(image_ax, sr=self.sr, label="dB re max")
         image_ax.set(xlim=(0, len(self.y) / self.sr), ylim=(0, self.sr / 2), xlabel="time (s)",
                      ylabel="frequency (Hz)", title="spectrogram of the rebuilt signal")
+        self._difference_panel = ImagePanel(difference_ax, sr=self.sr, cmap="RdBu_r", label="dB, rebuilt − original",
+                                            clim=(-DIFFERENCE_LIMIT_DB, DIFFERENCE_LIMIT_DB), pooling="extreme")
+        difference_ax.set(xlim=(0, len(self.y) / self.sr), ylim=(0, self.sr / 2), xlabel="time (s)",
+                          title="rebuilt − original")
 
     def _reconstruct(self, n_iter, momentum, init):
         """Run Griffin-Lim (cached: going back to a setting seen before is instant)."""
@@ -122,9 +134,13 @@ class GriffinLimExplorer(Explorer):
         }
         power = estimate**2
         peak = float(power.max()) or 1.0
-        return GriffinLimFrame(readouts=readouts, data={"rebuilt": rebuilt, "convergence": convergence},
+        original_db = dsp.power_to_db(self.magnitude**2, ref=float((self.magnitude**2).max()) or 1.0, top_db=None)
+        difference_db = dsp.power_to_db(power, ref=float((self.magnitude**2).max()) or 1.0, top_db=None) - original_db
+        difference_db[original_db < QUIET_DB] = 0.0
+        return GriffinLimFrame(readouts=readouts, data={"rebuilt": rebuilt, "convergence": convergence,
+                                                        "difference_db": difference_db},
                                audio=rebuilt, audio_sr=self.sr, warning=warning, convergence=convergence,
-                               final=final, estimate_db=dsp.power_to_db(power, ref=peak))
+                               final=final, estimate_db=dsp.power_to_db(power, ref=peak), difference_db=difference_db)
 
     def _draw(self, frame, values):
         convergence = frame.convergence
@@ -132,8 +148,10 @@ class GriffinLimExplorer(Explorer):
         self._curve.set_data(iterations, convergence)
         self._last_point.set_data([len(convergence)], [frame.final])
         panel = self._panel
-        self._paint(panel.ax, panel.painter(frame.estimate_db, hop_length=self.hop_length,
-                                            rows=fft_bin_index(sr=self.sr, n_fft=self.n_fft)))
+        rows = fft_bin_index(sr=self.sr, n_fft=self.n_fft)
+        self._paint(panel.ax, panel.painter(frame.estimate_db, hop_length=self.hop_length, rows=rows))
+        difference = self._difference_panel
+        self._paint(difference.ax, difference.painter(frame.difference_db, hop_length=self.hop_length, rows=rows))
         return ()  # nothing drawn in the background depends on the settings
 
     def _readout_rows(self, readouts, values):

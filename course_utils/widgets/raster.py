@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..validate import require_choice
+
 MEL_TICKS_HZ = (0, 250, 500, 1000, 2000, 4000, 8000, 16000, 24000)
 
 
@@ -43,15 +45,25 @@ def pool_max(Z: np.ndarray, edges: np.ndarray, axis: int) -> np.ndarray:
     return np.maximum.reduceat(Z[tuple(window)], starts, axis=axis)
 
 
-def paint_image(Z, x_index_edges, y_index_edges, *, vmin: float, vmax: float, lut: np.ndarray) -> np.ndarray:
-    """Colour a (rows = y, columns = x) array onto a pixel grid: clipped to [vmin, vmax], max-pooled, mapped by ``lut``.
+def paint_image(Z, x_index_edges, y_index_edges, *, vmin: float, vmax: float, lut: np.ndarray,
+                pooling: str = "max") -> np.ndarray:
+    """Colour a (rows = y, columns = x) array onto a pixel grid: clipped to [vmin, vmax], pooled, mapped by ``lut``.
+
+    ``pooling="max"`` keeps the largest value that falls in each pixel (levels, where the loudest matters);
+    ``"extreme"`` keeps the one farthest from the middle of [vmin, vmax], either side (signed data on a diverging
+    map: a pixel holding +15 and −18 dB shows −18, where the maximum would hide every negative value next to a
+    positive one).
 
     Returns an RGBA uint8 array of shape (len(y_index_edges) - 1, len(x_index_edges) - 1, 4), bottom row first.
     """
+    require_choice("pooling", pooling, ("max", "extreme"))
     scale = 255.0 / (vmax - vmin) if vmax > vmin else 0.0
     # Scaling to colour levels is monotonic, so doing it before pooling gives the same picture on the smaller array.
     levels = np.clip((np.asarray(Z, dtype=np.float32) - vmin) * scale, 0, 255).astype(np.uint8)
     pooled = pool_max(pool_max(levels, y_index_edges, axis=0), x_index_edges, axis=1)
+    if pooling == "extreme":
+        lowest = 255 - pool_max(pool_max(255 - levels, y_index_edges, axis=0), x_index_edges, axis=1)
+        pooled = np.where(pooled.astype(np.int16) - 128 >= 127 - lowest.astype(np.int16), pooled, lowest)
     # One 32-bit lookup per pixel instead of four byte lookups.
     colours = np.ascontiguousarray(lut).view(np.uint32).ravel()
     return colours[pooled].view(np.uint8).reshape(pooled.shape + (4,))
@@ -131,13 +143,17 @@ class ImagePanel(ImageAxes):
         Colour-bar label.
     fraction : float
         Share of the axes' width the colour bar takes.
+    pooling : {"max", "extreme"}
+        How several values sharing a pixel are shown (:func:`paint_image`): "extreme" for signed data on a diverging
+        map.
     """
 
-    def __init__(self, ax, *, sr, clim=(-80.0, 0.0), cmap="magma", label="dB", fraction=0.05):
+    def __init__(self, ax, *, sr, clim=(-80.0, 0.0), cmap="magma", label="dB", fraction=0.05, pooling="max"):
         import matplotlib as mpl
 
         super().__init__(ax)
         self.sr = sr
+        self.pooling = require_choice("pooling", pooling, ("max", "extreme"))
         self.mappable = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(*clim), cmap=cmap)
         self.colorbar = ax.figure.colorbar(self.mappable, ax=ax, pad=0.01, fraction=fraction, label=label)
         self.lut = colormap_lut(cmap)
@@ -154,10 +170,11 @@ class ImagePanel(ImageAxes):
         Hz and the rows are FFT bins; None means the y coordinates are row numbers.
         """
         vmin, vmax = self.mappable.get_clim()
-        sr, lut = self.sr, self.lut
+        sr, lut, pooling = self.sr, self.lut, self.pooling
 
         def paint(x_edges, y_edges):
             y_index_edges = y_edges if rows is None else rows(y_edges)
-            return paint_image(Z, x_edges * sr / hop_length, y_index_edges, vmin=vmin, vmax=vmax, lut=lut)
+            return paint_image(Z, x_edges * sr / hop_length, y_index_edges, vmin=vmin, vmax=vmax, lut=lut,
+                               pooling=pooling)
 
         return paint
