@@ -54,6 +54,24 @@ def test_stft_shape_typical_mistakes_get_their_hint(student, hint):
     assert passed is False and hint in text, text
 
 
+@pytest.mark.parametrize("stft", [librosa.stft, "dsp"])
+def test_stft_shape_read_off_an_stft_is_not_accepted(stft):
+    from course_utils import dsp
+
+    run = dsp.stft if stft == "dsp" else stft
+
+    def read_off(n, n_fft, hop, center=True):
+        return run(np.zeros(n), n_fft=n_fft, hop_length=hop, center=center).shape
+
+    passed, text = feedback(lesson03.stft_shape, read_off)
+    assert passed is False and "Right shapes, but read off an STFT" in text, text
+
+
+def test_stft_shape_formula_passes_with_the_success_message():
+    passed, text = feedback(lesson03.stft_shape, lesson03.stft_shape.reference())
+    assert passed is True and "All 8 shapes match" in text, text
+
+
 def test_stft_shape_without_center_parameter_is_reported():
     passed, text = feedback(lesson03.stft_shape, lambda n, n_fft, hop: (1 + n_fft // 2, 1 + n // hop))
     assert passed is False and "TypeError" in text
@@ -75,6 +93,13 @@ def test_stft_parameters_feedback(answer, hint):
 def test_stft_parameters_reference_meets_the_requirements():
     n_fft, hop = lesson03.stft_parameters.reference()
     assert 16000 / n_fft <= 20 < 16000 / (n_fft // 2) and hop / 16000 == 0.010
+
+
+def _two_sided(y, sr, n_fft, hop_length):
+    w = scipy.signal.get_window("hann", n_fft)
+    _, _, S = scipy.signal.spectrogram(y, fs=sr, window=w, nperseg=n_fft, noverlap=n_fft - hop_length, detrend=False,
+                                       scaling="spectrum", return_onesided=False)
+    return S * w.sum() ** 2
 
 
 def _scipy_variant(*, window="hann", overlap=True, detrend=False, scaling="spectrum", undo_scale=True,
@@ -134,6 +159,7 @@ def test_scipy_power_alternative_solution_with_complex_mode_passes():
         (lambda y, sr, n_fft, hop: librosa.stft(y, n_fft=n_fft, hop_length=hop, center=False), "complex"),
         (lambda y, sr, n_fft, hop: np.abs(librosa.stft(y, n_fft=2 * n_fft, hop_length=hop, center=False)) ** 2,
          "frequency rows"),
+        (_two_sided, "two-sided spectrum (return_onesided=False)"),
     ],
 )
 def test_scipy_power_typical_mistakes_get_their_hint(student, hint):
@@ -178,11 +204,29 @@ def test_scipy_power_accepts_scipy_however_it_is_imported_and_shorttimefft():
         assert np.allclose(S, _librosa_only(y, sr, n_fft, hop_length))
         return S
 
-    students = [imported_by_name, scipy_checked_against_librosa]
+    students = [imported_by_name]
     if hasattr(scipy.signal, "ShortTimeFFT"):  # SciPy 1.12 and later; the floor leg has 1.11
         students.append(short_time_fft)
     for student in students:
-        assert feedback(lesson03.scipy_power, student)[0] is True, student.__name__
+        passed, text = feedback(lesson03.scipy_power, student)
+        assert passed is True and "Your SciPy call reproduces" in text, (student.__name__, text)
+    passed, text = feedback(lesson03.scipy_power, scipy_checked_against_librosa)
+    assert passed is False and "also calls librosa.stft" in text, text
+
+
+def test_scipy_power_scipy_called_but_librosa_returned_is_not_accepted():
+    def scipy_then_librosa(y, sr, n_fft, hop_length):
+        scipy.signal.spectrogram(y, fs=sr, nperseg=n_fft)
+        return _librosa_only(y, sr, n_fft, hop_length)
+
+    passed, text = feedback(lesson03.scipy_power, scipy_then_librosa)
+    assert passed is False and "also calls librosa.stft" in text, text
+
+
+def test_scipy_power_hint_names_the_five_defaults():
+    text = lesson03.scipy_power.hint_text
+    assert "five of its defaults" in text and all(word in text for word in
+                                                  ("nperseg", "window", "noverlap", "detrend", "scaling"))
 
 
 def test_scipy_power_puts_back_a_profiler_that_was_running():

@@ -70,6 +70,16 @@ def test_a_control_change_from_the_browser_applies_and_sends_a_new_layout(live):
     live.widget.view = "mfcc"  # now 40 coefficients of 32 bands: refused, said, and the view keeps working
     assert live.sent[-1][0]["type"] == "status" and "n_mfcc" in live.sent[-1][0]["text"]
     assert live.features.settings["view"] == "mel"
+    assert live.widget.view == "mel"  # the refused choice does not stay shown
+
+
+def test_a_refused_n_fft_puts_the_control_back_to_the_value_in_use(live):
+    live.widget.n_fft = 128  # below the hop of 160: refused
+    assert "hop_length" in live.sent[-1][0]["text"] and live.sent[-1][0]["kind"] == "error"
+    assert live.widget.n_fft == 512 == live.features.settings["n_fft"] and "n_fft=512" in repr(live)
+    live.widget.hop_length = 80
+    live.widget.n_fft = 128  # now allowed
+    assert live.widget.n_fft == 128 == live.features.settings["n_fft"]
 
 
 def test_bad_blocks_and_microphone_problems_are_reported_not_raised(live):

@@ -85,7 +85,7 @@ def test_spectrogram_readouts_follow_n_fft_and_hop(clip):
 
 
 def test_spectrogram_window_follows_n_fft_only_while_equal(clip):
-    ex = SpectrogramExplorer(clip, sr=SR)
+    ex = SpectrogramExplorer(clip, sr=SR, hop_length=128)
     ex.set(n_fft=512)
     assert ex.values()["win_length"] == 512 and ex.message == ""
     ex.set(win_length=256)
@@ -131,15 +131,74 @@ def test_spectrogram_main_lobe_readout_predicts_which_tone_pairs_separate():
 
 
 def test_spectrogram_warns_in_the_panel_when_the_hop_skips_samples(clip):
-    ex = SpectrogramExplorer(clip, sr=SR, n_fft=1024, win_length=256, hop_length=256)
-    assert ex.message == ""  # hop = window: every sample lies in some window
+    ex = SpectrogramExplorer(clip, sr=SR, n_fft=1024, win_length=256, hop_length=128)
+    assert ex.message == ""  # Hann at 50 % overlap: Σw is constant
     image = ex.image_bytes
     ex.set(hop_length=384)  # still below n_fft, but beyond the 256-sample window
     assert "hop_length=384 > win_length=256: 128 of every 384 samples (33 %)" in ex.message
+    assert "Keep hop_length <= 128 for this window" in ex.message
     assert ex.image_bytes != image and ex.readouts["delta_t_ms"] == 24.0  # drawn, not refused
     assert "not analysed" in panel_text(ex) and "message: hop_length=384" in ex.summary()
     ex.set(hop_length=128)
     assert ex.message == "" and "not analysed" not in panel_text(ex)
+
+
+def _click_band_peaks(ex, y, click_samples, band=(4500, 5500)):
+    """Largest power in ``band`` within 16 ms of each click, from the explorer's own spectrogram."""
+    power = ex.data["power"]
+    f = dsp.fft_frequencies(sr=SR, n_fft=ex.values()["n_fft"])
+    t = np.arange(power.shape[1]) * ex.values()["hop_length"]
+    in_band = power[(f > band[0]) & (f < band[1])].sum(axis=0)
+    return np.array([in_band[np.abs(t - c) <= 256].max() for c in click_samples])
+
+
+def test_spectrogram_warns_when_hann_frames_do_not_overlap_enough_and_the_click_it_warns_of_vanishes():
+    y = synth.click_train(sr=SR, duration=1.0, rate=4, amplitude=0.45)
+    clicks = np.nonzero(y)[0][1:]  # 4000, 8000, 12000: the one at 8000 falls where two 128-sample frames meet
+    ex = SpectrogramExplorer(y, sr=SR, n_fft=128, hop_length=128)
+    assert "Σw = 0.00 … 1.00" in ex.message and "0 % of the weight" in ex.message
+    assert "Keep hop_length <= 64 for this window" in ex.message
+    no_overlap = _click_band_peaks(ex, y, clicks)
+    ex.set(hop_length=64)
+    assert ex.message == ""
+    half_overlap = _click_band_peaks(ex, y, clicks)
+    assert no_overlap[1] < 1e-3 * half_overlap[1]                    # the warned-of click is gone at hop = window
+    assert np.all(half_overlap > 0.2 * half_overlap.max())  # every click there at 50 % overlap: w ≥ 0.5, power ≥ ¼
+    ex.set(hop_length=96)  # 25 % overlap: Σw dips to 0.29
+    assert "Σw = 0.29 … 1.00" in ex.message and "29 % of the weight" in ex.message
+
+
+@pytest.mark.parametrize("window", ["hann", "hamming", "blackman", "bartlett", "boxcar"])
+def test_skipped_samples_warning_follows_the_window_sum(window):
+    import scipy.signal
+
+    from course_utils.widgets.spectrogram import skipped_samples_warning
+
+    w = scipy.signal.get_window(window, 512, fftbins=True)
+    for hop in (64, 128, 171, 256, 307, 384, 448, 512, 640):
+        total = np.zeros(16 * 512)
+        for start in range(0, len(total) - 512, hop):
+            total[start : start + 512] += w
+        weights = total[1024:-1024]  # away from the ends
+        even = weights.min() >= weights.max() / 2
+        text = skipped_samples_warning(hop_length=hop, win_length=512, window=window)
+        assert (text == "") == even, (window, hop, weights.min(), weights.max(), text)
+        if not even:
+            assert f"{max(weights.min(), 0):.2f} … {weights.max():.2f}" in text or hop > 512, text
+    assert skipped_samples_warning(hop_length=256, win_length=512, window=window) == ""  # the advised hop is quiet
+    expected = "Keep hop_length <= 512" if window == "boxcar" else "Keep hop_length <= 256"
+    assert expected in skipped_samples_warning(hop_length=700, win_length=512, window=window)
+
+
+def test_spectrogram_set_accepts_the_window_label_rectangular(clip):
+    ex = SpectrogramExplorer(clip, sr=SR, n_fft=512, hop_length=128)
+    ex.set(window="rectangular")
+    assert ex.message == "" and ex.values()["window"] == "boxcar" and "window=rectangular" in ex.summary()
+    ex.set(window="hann")
+    ex.set(window="boxcar")
+    assert ex.message == "" and ex.values()["window"] == "boxcar"
+    ex.set(window="triangle")
+    assert "window must be one of" in ex.message
 
 
 def test_spectrogram_shows_the_skip_and_the_empty_filter_warnings_together(clip):
@@ -154,6 +213,7 @@ def test_spectrogram_invalid_settings_show_a_message_and_keep_the_figure(clip):
     assert "win_length=4096 must be <= n_fft=2048" in ex.message
     assert ex.image_bytes == image and ex.readouts == readouts
     assert "win_length=4096 must be" in panel_text(ex)
+    assert "The figure and the readouts still show the last valid setting." in panel_text(ex)
     ex.set(win_length=2048)
     assert ex.message == ""
     ex.set(fmin=5000.0, fmax=1000.0)

@@ -33,6 +33,23 @@ def _reference_stft_shape():
     return stft_shape
 
 
+def _predicted(shapes: Exercise) -> Exercise:
+    """The exercise ``shapes``, whose answer must predict the shape: reading it off an STFT it computes
+    (``librosa.stft(np.zeros(n), …).shape``) gets the right numbers without the formula."""
+
+    def checker(answer):
+        recorded = _calls(as_function(answer), {"stft": _stft_functions()})
+        feedback = shapes.checker(recorded)
+        if feedback.passed and "stft" in recorded.called:
+            return wrong("Right shapes, but read off an STFT your function computes: the exercise is to predict them "
+                         "from n_samples, n_fft, hop_length and center alone, as a model's input layer must be "
+                         "sized before any audio arrives. Count the frames with the padding rule instead.")
+        return feedback
+
+    return dataclasses.replace(shapes, checker=checker)
+
+
+@_predicted
 @function_exercise(
     reference=_reference_stft_shape,
     cases=[Case(f"stft_shape({n}, {n_fft}, {hop}, center={center})", (n, n_fft, hop), {"center": center})
@@ -176,8 +193,18 @@ def _as_power(result, *, name):
     return as_answer(result, name=name, ndim=2, finite=False, complex_ok=True)
 
 
+def _stft_functions():
+    """The code objects of the STFTs a lesson 03 answer could run instead of working the result out: librosa's and
+    the course's."""
+    import librosa
+
+    from .. import dsp
+
+    return {librosa.stft.__code__, dsp.stft.__code__}
+
+
 def _spectral_functions():
-    """The code objects of the spectral functions a scipy_power answer may call: SciPy's and librosa's."""
+    """The code objects of the spectral functions a scipy_power answer may call, by library: SciPy's and librosa's."""
     import librosa
     import scipy.signal
 
@@ -185,11 +212,11 @@ def _spectral_functions():
     short_time_fft = getattr(scipy.signal, "ShortTimeFFT", None)  # SciPy 1.12 and later
     if short_time_fft is not None:
         scipy_codes |= {short_time_fft.stft.__code__, short_time_fft.spectrogram.__code__}
-    return scipy_codes, {librosa.stft.__code__}
+    return {"scipy": scipy_codes, "librosa": {librosa.stft.__code__}}
 
 
-def _calls(function, scipy_codes, librosa_codes):
-    """``function`` wrapped to record, in ``.called``, whether it ran SciPy's or librosa's spectral functions.
+def _calls(function, groups):
+    """``function`` wrapped to record, in ``.called``, which ``groups`` (name → set of code objects) it ran.
 
     A profile hook sees every Python call, however the student imported the function (``scipy.signal.spectrogram``
     or ``from scipy.signal import spectrogram``); the previous hook (a profiler, a debugger) is put back after.
@@ -198,10 +225,9 @@ def _calls(function, scipy_codes, librosa_codes):
 
     def hook(frame, event, arg):
         if event == "call":
-            if frame.f_code in scipy_codes:
-                called.add("scipy")
-            elif frame.f_code in librosa_codes:
-                called.add("librosa")
+            for name, codes in groups.items():
+                if frame.f_code in codes:
+                    called.add(name)
 
     @functools.wraps(function)
     def recorded(*args, **kwargs):
@@ -221,17 +247,23 @@ def _through_scipy(numbers: Exercise) -> Exercise:
     STFT written out by hand, are right numbers for the wrong exercise."""
 
     def checker(answer):
-        recorded = _calls(as_function(answer), *_spectral_functions())
+        recorded = _calls(as_function(answer), _spectral_functions())
         feedback = numbers.checker(recorded)
-        if not feedback.passed or "scipy" in recorded.called:
+        if not feedback.passed:
             return feedback
         if "librosa" in recorded.called:
+            if "scipy" in recorded.called:
+                return wrong("Right numbers, but your function also calls librosa.stft, the result to reproduce, so "
+                             "they may not come from SciPy. Compare with librosa outside scipy_power, and return "
+                             "what SciPy computes with no librosa call inside.")
             return wrong("Right numbers, but they come from librosa.stft, the result to reproduce, so nothing about "
                          "SciPy is tested yet. Return what scipy.signal.spectrogram computes, with its window, "
-                         "noverlap, detrend and scaling set to match (librosa may stay for comparing).")
-        return wrong("Right numbers, but scipy.signal.spectrogram was never called: the exercise is to find the "
-                     "SciPy settings that give them. Start from scipy.signal.spectrogram(y, fs=sr, nperseg=n_fft, "
-                     "…) and set window, noverlap, detrend and scaling.")
+                         "noverlap, detrend and scaling set to match.")
+        if "scipy" not in recorded.called:
+            return wrong("Right numbers, but scipy.signal.spectrogram was never called: the exercise is to find the "
+                         "SciPy settings that give them. Start from scipy.signal.spectrogram(y, fs=sr, nperseg=n_fft, "
+                         "…) and set window, noverlap, detrend and scaling.")
+        return feedback
 
     return dataclasses.replace(numbers, checker=checker)
 
@@ -242,12 +274,12 @@ def _through_scipy(numbers: Exercise) -> Exercise:
     cases=_scipy_cases,
     returns=_as_power,
     tolerance={"rtol": 1e-6, "atol": 0.0, "peak_atol": 1e-9},
-    success="scipy.signal.spectrogram now reproduces np.abs(librosa.stft(y, center=False))**2 to rounding.",
+    success="Your SciPy call reproduces np.abs(librosa.stft(y, center=False))**2 to rounding.",
 )
 def scipy_power(S, expected, case):
-    """Call scipy.signal.spectrogram and change four of its defaults: window (Tukey vs Hann), noverlap
-    (n_fft − hop_length), detrend (set False) and scaling. With scaling='spectrum' scipy divides |X|² by
-    sum(window)² and doubles the bins between 0 Hz and sr/2; multiply and halve them back."""
+    """Call scipy.signal.spectrogram and change five of its defaults: nperseg (n_fft, not 256), window (Tukey vs
+    Hann), noverlap (n_fft − hop_length), detrend (set False) and scaling. With scaling='spectrum' scipy divides |X|²
+    by sum(window)² and doubles the bins between 0 Hz and sr/2; multiply and halve them back."""
     y, sr, n_fft, hop = case.args
     call = case.name
     if np.iscomplexobj(S):
@@ -256,6 +288,10 @@ def scipy_power(S, expected, case):
         said = f"{call} has shape {S.shape}; librosa.stft(center=False) gives {expected.shape}."
         if S.shape == expected.shape[::-1]:
             return f"{said} Transposed: keep frequency on the rows, as both libraries do."
+        if S.shape[0] == n_fft:
+            return (f"{said} {n_fft} rows, one per FFT bin: a two-sided spectrum (return_onesided=False), whose "
+                    "upper half mirrors the lower. librosa keeps the one-sided 1 + n_fft // 2 rows: keep SciPy's "
+                    "default return_onesided=True.")
         if S.shape[0] != expected.shape[0]:
             return f"{said} Different number of frequency rows: nperseg (and nfft) must be n_fft."
         if S.shape[1] == 1 + (len(y) - n_fft) // (n_fft - hop):

@@ -445,7 +445,7 @@ class Explorer:
             self._message_html.value = ""
             return
         colours = {"error": ("#fdecea", "#b3261e"), "warning": ("#fff4e5", "#8a5300")}[level]
-        suffix = " The figure still shows the last valid setting." if level == "error" else ""
+        suffix = " The figure and the readouts still show the last valid setting." if level == "error" else ""
         self._message_html.value = (
             f'<div style="background:{colours[0]};color:{colours[1]};padding:4px 8px;border-radius:4px">'
             f"⚠ {html.escape(text)}{suffix}</div>"

@@ -209,6 +209,8 @@ class LiveSpectrogram:
                 self.features.set(**{key: value})
         except ParameterError as error:
             self.errors.append(str(error))
+            in_use = self.features.settings[key]  # the control goes back to what the picture still uses
+            setattr(change["owner"], key, float(in_use or 0.0) if key == "fmax" else in_use)
             self._send({"type": "status", "kind": "error", "text": str(error)})
             return
         self._send_layout()

@@ -73,14 +73,52 @@ def mel_band_index(*, fmin: float, fmax: float, n_mels: int):
     return lambda frequencies: (librosa.hz_to_mel(frequencies) - mel_low) / step - 1
 
 
-def skipped_samples_warning(*, hop_length: int, win_length: int) -> str:
-    """The panel's warning when frames leave gaps (``hop_length > win_length``), "" otherwise; taught in lesson 03."""
-    gap = hop_length - win_length
-    if gap <= 0:
+def skipped_samples_warning(*, hop_length: int, win_length: int, window: str = "hann") -> str:
+    """The panel's warning when some samples get much less weight than others, "" otherwise; taught in lesson 03.
+
+    The weight of a sample is Σw, the sum of all the shifted windows over it (lesson 03's COLA table). The warning
+    is given when the smallest weight is below half the largest: a click at a frame edge then all but vanishes.
+    That happens for every window when ``hop_length > win_length`` (gaps no window covers), and for Hann already at
+    ``hop_length = win_length`` (Σw falls to 0 where two frames meet) or ``3 · win_length / 4`` (0.29).
+
+    Parameters
+    ----------
+    hop_length, win_length : int
+        Samples between frames, and the window's length.
+    window : {"hann", "hamming", "blackman", "bartlett", "boxcar"}
+        The window, periodic as ``librosa.stft`` builds it.
+
+    Returns
+    -------
+    str
+        The warning, with the measured Σw range and the largest hop to use; "" when the weights are even enough.
+    """
+    weakest, strongest = window_sum_range(window, win_length, hop_length)
+    if weakest >= strongest / 2:
         return ""
-    return (f"hop_length={hop_length} > win_length={win_length}: {gap} of every {hop_length} samples "
-            f"({100 * gap / hop_length:.0f} %) fall between two windows and are not analysed at all; a click there "
-            "vanishes. Keep hop_length <= win_length.")
+    own_hop_even = window_sum_range(window, win_length, win_length)
+    largest_hop = win_length if own_hop_even[0] >= own_hop_even[1] / 2 else win_length // 2
+    advice = f"Keep hop_length <= {largest_hop} for this window."
+    if hop_length > win_length:
+        gap = hop_length - win_length
+        return (f"hop_length={hop_length} > win_length={win_length}: {gap} of every {hop_length} samples "
+                f"({100 * gap / hop_length:.0f} %) fall between two windows and are not analysed at all; a click "
+                f"there vanishes. {advice}")
+    return (f"hop_length={hop_length} with a {win_length}-sample {window} window: the overlapping windows add up to "
+            f"Σw = {weakest:.2f} … {strongest:.2f}, so a sample where two frames meet gets "
+            f"{100 * weakest / strongest:.0f} % of the weight of one at a frame centre; a click there all but "
+            f"vanishes. {advice}")
+
+
+@functools.lru_cache(maxsize=256)
+def window_sum_range(window: str, win_length: int, hop_length: int) -> tuple[float, float]:
+    """Smallest and largest Σw, the sum of the windows shifted by ``hop_length``, away from the signal's ends."""
+    import scipy.signal
+
+    w = scipy.signal.get_window(window, win_length, fftbins=True)
+    periods = -(-win_length // hop_length)
+    total = np.pad(w, (0, periods * hop_length - win_length)).reshape(periods, hop_length).sum(axis=0)
+    return max(float(total.min()), 0.0), float(total.max())
 
 
 @dataclass(kw_only=True)
@@ -103,8 +141,8 @@ class SpectrogramExplorer(Explorer):
     ``Δt = hop_length / sr``, the window duration, the frequency resolution (the main lobe's width at −6 dB,
     :func:`main_lobe_bins` · ``sr / win_length``, which ``n_fft`` alone does not change), and the output shape with
     the frame-count formula ``1 + ⌊len(y) / hop_length⌋`` (``center=True``, as librosa does). A ``hop_length``
-    longer than ``win_length`` is drawn, with a warning in the panel: the samples between two windows are not
-    analysed at all.
+    that leaves some samples less than half the weight of others (:func:`skipped_samples_warning`) is drawn, with a
+    warning in the panel: a click there all but vanishes.
 
     Parameters
     ----------
@@ -202,6 +240,12 @@ class SpectrogramExplorer(Explorer):
             slider.max = max(slider.max, new)
             slider.value = new
 
+    def _to_widget_value(self, name, value):
+        """``set(window="rectangular")`` as well as ``"boxcar"``: the dropdown's label is accepted too."""
+        if name == "window" and isinstance(value, str) and value in WINDOW_LABELS:
+            value = WINDOWS[WINDOW_LABELS.index(value)]
+        return super()._to_widget_value(name, value)
+
     def _build(self, figure):
         ax = figure.add_subplot()
         ax.set_xlabel("time (s)")
@@ -244,7 +288,7 @@ class SpectrogramExplorer(Explorer):
         if n_fft > n:
             raise ParameterError(f"n_fft={n_fft} is longer than the clip ({n} samples); choose a smaller n_fft")
         power = self._power(n_fft, hop, win, values["window"])
-        panel_warnings = [skipped_samples_warning(hop_length=hop, win_length=win)]
+        panel_warnings = [skipped_samples_warning(hop_length=hop, win_length=win, window=values["window"])]
         if scale == "mel":
             weights, filter_warning = self._filterbank(n_fft, values["n_mels"], fmin, fmax)
             panel_warnings.append(filter_warning)
