@@ -128,8 +128,8 @@ def test_frame_length_reference_really_resolves_the_tones():
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(2048, "✓"), (2048.0, "✓"), (1024, "rectangular window"), (512, "less than one bin apart"), (1224, "not a power of two"),
-     (1223, "too short"), (4096, "shorter power of two"), (0, "positive whole number"), (-5, "positive"),
+    [(2048, "✓"), (2048.0, "✓"), (1024, "rectangular window"), (512, "less than one bin apart"), (1377, "not a power of two"),
+     (1376, "too short"), (4096, "shorter power of two"), (0, "positive whole number"), (-5, "positive"),
      (1500.5, "whole number")],
 )
 def test_frame_length_feedback(answer, hint):
@@ -143,7 +143,7 @@ def test_third_harmonic_success_measures_the_deviation_from_three_times_the_meas
 @pytest.mark.parametrize(
     "answer, hint",
     [(1323.2, "✓"), (1322.0, "✓"), (1320, "the ideal"), (1319.7, "the ideal"), (880.7, "second"),
-     (1766.5, "fourth"), (1531, "bin number"), (1300, "close but not on the peak"), (5000, "not the third harmonic")],
+     (1766.5, "fourth"), (1531, "bin number"), (1300, "close but not on the peak"), (5000, "not the third partial")],
 )
 def test_third_harmonic_feedback(answer, hint):
     assert hint in feedback(lesson02.third_harmonic, answer)[1]
@@ -168,5 +168,19 @@ def test_bin_frequencies_feedback_names_the_bin_that_differs():
 
 
 def test_frame_length_prints_enough_digits_to_show_the_shortfall():
-    """1223 samples put the tones 1.9996 bins apart, short of 2: "2.00 bins" would contradict the message."""
-    assert "1.9996 bins apart" in feedback(lesson02.frame_length, 1223)[1]
+    """1376 samples put the tones 2.2498 bins apart, short of 2.25: "2.25 bins" would contradict the message."""
+    assert "2.2498 bins apart" in feedback(lesson02.frame_length, 1376)[1]
+
+
+def test_third_harmonic_hint_names_the_arrays_the_notebook_defines(capsys):
+    """The notebook defines piano_freqs and piano_amplitude (not y and sr): the hint must point at those."""
+    lesson02.third_harmonic.hint()
+    hint = capsys.readouterr().out
+    assert "piano_freqs" in hint and "piano_amplitude" in hint and "rfft(y)" not in hint
+
+
+def test_frame_length_uses_the_measured_every_phase_distances():
+    """2.25 bins for Hann and 1.5 for the rectangular window, as the lesson's phase table measures them."""
+    assert "at least 2.25 bins apart" in feedback(lesson02.frame_length, 1024)[1]
+    assert "from 1.5 bins" in feedback(lesson02.frame_length, 1024)[1]
+    assert "2.25 bins" in feedback(lesson02.frame_length, 2048)[1]

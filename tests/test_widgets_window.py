@@ -89,3 +89,82 @@ def test_reference_window_overlay_draws_the_same_frame_through_a_second_window()
     assert not ex.artists["reference"].get_visible() and "reference_db" not in ex.data
     with pytest.raises(ParameterError, match="reference_window"):
         WindowExplorer(sr=SR, reference_window="kaiser")
+
+
+def independent_dip_db(window, n_fft, padding, freq, freq2, level2_db, phase2_deg):
+    """The valley between two tones' peaks, measured with scipy's peak finder on a spectrum computed here."""
+    import scipy.signal
+
+    n = np.arange(n_fft)
+    w = dsp.get_window(window, n_fft)
+    x = np.sin(2 * np.pi * freq * n / SR) + 10 ** (level2_db / 20) * np.sin(
+        2 * np.pi * freq2 * n / SR + np.deg2rad(phase2_deg))
+    spectrum = 20 * np.log10(np.maximum(np.abs(np.fft.rfft(x * w, padding * n_fft)) / (w.sum() / 2), 1e-6))
+    f = np.arange(len(spectrum)) * SR / (padding * n_fft)
+    peaks, _ = scipy.signal.find_peaks(spectrum)
+    a, b = sorted(peaks[np.argmin(np.abs(f[peaks] - tone))] for tone in (freq, freq2))
+    return 0.0 if a == b else min(spectrum[a], spectrum[b]) - spectrum[a: b + 1].min()
+
+
+@pytest.mark.parametrize("window", ["hann", "boxcar", "blackman"])
+@pytest.mark.parametrize("bins_apart", [0.75, 1.5, 3.0])
+def test_dip_readout_is_the_valley_between_the_two_peaks(window, bins_apart):
+    ex = WindowExplorer(sr=SR, window=window, n_fft=N_FFT, zero_padding=16, freq=1031.25,
+                        freq2=1031.25 + bins_apart * BIN_HZ, level2_db=0.0)
+    readings = []
+    for phase in np.arange(8) * 45.0:
+        ex.set(phase2_deg=phase)
+        expected = independent_dip_db(window, N_FFT, 16, 1031.25, 1031.25 + bins_apart * BIN_HZ, 0.0, phase)
+        assert ex.readouts["dip_db"] == pytest.approx(expected, abs=0.051)
+        readings.append(ex.readouts["dip_db"])
+    assert max(readings) > 3  # some phase shows a clear dip …
+    if window != "boxcar" and bins_apart <= 1.5:
+        assert min(readings) == 0  # … and at another the tapered windows melt the tones into one peak
+
+
+def test_dip_readout_and_row_appear_only_with_tone_2():
+    ex = WindowExplorer(sr=SR, window="hann", n_fft=N_FFT, zero_padding=16, freq=1031.25, freq2=1156.25,
+                        level2_db=0.0, phase2_deg=90.0)
+    assert ex.readouts["dip_db"] == 3.0  # Hann, 2 bins apart, a quarter turn: 3 dB
+    assert "dip_db=3" in ex.summary() and "dip between the two peaks" in ex._readouts_html.value
+    ex.set(phase2_deg=0.0)
+    assert ex.readouts["dip_db"] == pytest.approx(0.2, abs=0.051)  # in phase: barely a dip
+    ex.set(level2_db=None)
+    assert "dip_db" not in ex.readouts and "dip between" not in ex._readouts_html.value
+
+
+def test_zoom_view_shows_tone_1_and_eight_bins_each_side():
+    ex = WindowExplorer(sr=SR, window="hann", n_fft=N_FFT, freq=1031.25, freq2=1156.25, level2_db=0.0)
+    ax = ex.artists["spectrum"].axes
+    assert ax.get_xlim() == (0, SR / 2) and ax.get_ylim() == (-120, 10)
+    full_image = ex.image_bytes
+    ex.set(view="zoom")
+    assert ax.get_xlim() == (1031.25 - 8 * BIN_HZ, 1031.25 + 8 * BIN_HZ) and ax.get_ylim() == (-60, 10)
+    assert ex.image_bytes != full_image
+    ex.set(n_fft=64)  # the zoom follows the bin spacing
+    assert ax.get_xlim() == (1031.25 - 8 * SR / 64, 1031.25 + 8 * SR / 64)
+    ex.set(view="full")
+    assert ax.get_xlim() == (0, SR / 2)
+    with pytest.raises(ParameterError, match="view"):
+        WindowExplorer(sr=SR, view="wide")
+
+
+@pytest.mark.parametrize("sr", [8000, 16000, 22050, 44100])
+def test_frequency_sliders_reach_every_bin_and_half_bin(sr):
+    from course_utils.widgets.fourier import N_FFT_OPTIONS
+
+    ex = WindowExplorer(sr=sr, level2_db=None)
+    for name in ("freq", "freq2"):
+        step = ex.controls[name].step
+        for n_fft in N_FFT_OPTIONS:
+            half_bin_in_steps = sr / (2 * n_fft) / step
+            assert half_bin_in_steps == round(half_bin_in_steps)
+    if sr == 16000:
+        assert 1031.25 / ex.controls["freq"].step == 528  # half a bin above bin 16 of a 256-point DFT
+
+
+def test_spectrum_axes_hold_only_the_lines_drawn():
+    ex = WindowExplorer(sr=SR, level2_db=-20.0)
+    lines = ex.artists["spectrum"].axes.get_lines()
+    assert len(lines) == 5  # two tone markers, the reference, the spectrum and the bin dots; no orphan line
+    assert all(line in ex.artists.values() for line in lines)

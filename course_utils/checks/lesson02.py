@@ -134,7 +134,8 @@ def amplitude_spectrum(got, expected, case):
 # ------------------------------------------------------------------------------------- frame length for resolution
 RESOLVE_SR = 16000
 RESOLVE_TONES = (440.0, 466.16)  # A4 and A♯4, one semitone apart
-HANN_BINS_APART = 2  # half the Hann main lobe (4 bins null to null)
+HANN_BINS_APART = 2.25  # lesson 02 measures it: from 2.25 bins apart, two Hann-windowed tones show two peaks at every phase
+BOXCAR_BINS_APART = 1.5  # the same measurement for the rectangular window
 
 
 def _reference_frame_length():
@@ -142,8 +143,8 @@ def _reference_frame_length():
 
     sr = 16000
     separation_hz = 466.16 - 440.0       # A4 and A#4
-    bins_needed = 2                      # Hann: tones must be more than half its 4-bin main lobe apart
-    min_n_fft = bins_needed * sr / separation_hz   # Δf = sr / n_fft must be below separation / 2
+    bins_needed = 2.25                   # Hann: two peaks at every relative phase from 2.25 bins apart
+    min_n_fft = bins_needed * sr / separation_hz   # Δf = sr / n_fft must be at most separation / 2.25
     return 2 ** math.ceil(math.log2(min_n_fft))    # the next power of two
 
 
@@ -152,12 +153,13 @@ def _reference_frame_length():
     answer={"shape": (), "name": "n_fft"},
 )
 def frame_length(got, expected):
-    """The tones are 26.16 Hz apart. A Hann window needs them more than 2 bins apart, so Δf = sr / n_fft must be
-    below 13.08 Hz. Solve for n_fft, then round up to a power of two."""
+    """The tones are 26.16 Hz apart. A Hann window needs them at least 2.25 bins apart, so Δf = sr / n_fft must be
+    at most 26.16 / 2.25 = 11.63 Hz. Solve for n_fft, then round up to a power of two."""
     separation = RESOLVE_TONES[1] - RESOLVE_TONES[0]
     if got == expected:
         return correct(f"n_fft = {expected}: Δf = {RESOLVE_SR / expected:.2f} Hz, the tones are "
-                       f"{separation / (RESOLVE_SR / expected):.1f} bins apart — clear of Hann's 2-bin half lobe.")
+                       f"{separation / (RESOLVE_SR / expected):.1f} bins apart — clear of the {HANN_BINS_APART:g} bins a Hann "
+                       "window needs to show two peaks at every relative phase.")
     if got <= 0 or not float(got).is_integer():
         return wrong(f"{got:g} is not a frame length: n_fft is a positive whole number of samples.")
     n = int(got)
@@ -172,9 +174,11 @@ def frame_length(got, expected):
         return wrong(f"n_fft = {n} works (the tones are {apart:.1f} bins apart), but a shorter power of two also "
                      "does — and a shorter frame blurs time less.")
     if apart >= 1:
-        return wrong(f"With n_fft = {n}, Δf = {delta_f:.2f} Hz and the tones are {apart:.2f} bins apart. That would "
-                     "do for the rectangular window (main lobe 2 bins wide), but a Hann main lobe is 4 bins wide: "
-                     "the tones need to be more than 2 bins apart.")
+        enough_for_boxcar = (f"That would do for the rectangular window (two peaks at every phase from "
+                             f"{BOXCAR_BINS_APART:g} bins), but " if apart >= BOXCAR_BINS_APART else "")
+        return wrong(f"With n_fft = {n}, Δf = {delta_f:.2f} Hz and the tones are {apart:.2f} bins apart. "
+                     f"{enough_for_boxcar}a Hann window's main lobe is 4 bins wide: the tones need to be at least "
+                     f"{HANN_BINS_APART:g} bins apart.")
     return wrong(f"With n_fft = {n}, Δf = {delta_f:.1f} Hz, wider than the {separation:.2f} Hz between the tones: "
                  "they are less than one bin apart.")
 
@@ -215,24 +219,25 @@ def _piano_length() -> int:
     answer={"shape": (), "name": "third_harmonic_hz"},
 )
 def third_harmonic(got, expected):
-    """Compute magnitude = np.abs(np.fft.rfft(y)) and freqs = np.fft.rfftfreq(len(y), 1 / sr). Keep only the bins
-    between, say, 1250 and 1400 Hz and take the frequency of the largest one."""
+    """piano_freqs and piano_amplitude are ready: keep the bins whose piano_freqs lie between, say, 1250 and
+    1400 Hz, and take the frequency of the largest piano_amplitude among them (np.argmax over that range)."""
     if abs(got - expected) <= HARMONIC_TOLERANCE_HZ:
         f0 = _piano_f0()
-        return correct(f"{got:.1f} Hz: the third harmonic sits {got - 3 * f0:.1f} Hz above 3 × f0 = {3 * f0:.1f} Hz. "
-                       "Piano strings are stiff, so their overtones are slightly sharp (inharmonicity).")
+        return correct(f"{got:.1f} Hz: the third partial sits {got - 3 * f0:.1f} Hz above 3 × f0 = {3 * f0:.1f} Hz. "
+                       "Piano strings are stiff, so their partials are slightly sharp of the harmonics "
+                       "(inharmonicity).")
     if close(got, 3 * 440, rel=1e-6) or close(got, 3 * 439.9, rel=1e-4):
         return wrong(f"{got:g} Hz is 3 × the fundamental — the ideal, not the measurement. Find the peak of the "
-                     "spectrum near 1320 Hz: a real piano's overtones are a little sharp.")
+                     "spectrum near 1320 Hz: a real piano's partials are a little sharp.")
     if abs(got - 880.7) <= 3 * HARMONIC_TOLERANCE_HZ:
-        return wrong(f"{got:g} Hz is the *second* harmonic (2·f0). The fundamental counts as the first; the third is "
-                     "near 3·f0.")
+        return wrong(f"{got:g} Hz is the *second* partial (near 2·f0). The fundamental counts as the first; the "
+                     "third is near 3·f0.")
     if abs(got - 1766.5) <= 3 * HARMONIC_TOLERANCE_HZ:
-        return wrong(f"{got:g} Hz is the fourth harmonic (near 4·f0). The fundamental counts as the first.")
+        return wrong(f"{got:g} Hz is the fourth partial (near 4·f0). The fundamental counts as the first.")
     if abs(got - expected * _piano_length() / 16000) <= 3:
         return wrong(f"{got:g} looks like a bin number, not a frequency: multiply by Δf = sr / N.")
     if abs(got - 3 * 440) < 50:
         return wrong(f"{got:g} Hz is close but not on the peak: look for the largest |X| within a few Hz of 1320 Hz "
                      "(np.argmax over that range).")
-    return wrong(f"{got:g} Hz is not the third harmonic. The fundamental is near 440 Hz; search the spectrum near "
+    return wrong(f"{got:g} Hz is not the third partial. The fundamental is near 440 Hz; search the spectrum near "
                  "3 × 440 Hz for the highest peak.")

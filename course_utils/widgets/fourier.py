@@ -18,6 +18,10 @@ N_FFT_OPTIONS = (32, 64, 128, 256, 512, 1024, 2048, 4096)
 PADDING_OPTIONS = (1, 2, 4, 8, 16)
 LEVEL_OPTIONS = (None, -100.0, -80.0, -60.0, -40.0, -20.0, 0.0)
 PHASE_STEP_DEG = 22.5  # 16 relative phases per turn, as in the lesson's two-tone experiment
+VIEWS = ("full", "zoom")
+VIEW_LABELS = ("0 to sr/2", "tone 1 ± 8 bins")
+ZOOM_BINS = 8  # the zoomed view shows tone 1 ± this many bins of the n_fft-point DFT
+ZOOM_YLIM = (-60.0, 10.0)  # and the top 70 dB, so that a dip of a few dB between close tones is visible
 SHAPE_OVERSAMPLING = 64  # zero-padding factor used to measure a window's main lobe and side lobes
 FLOOR_DB = -120.0
 
@@ -54,6 +58,19 @@ def amplitude_spectrum_db(frame, window, n_points):
     return 20 * np.log10(np.maximum(magnitude, 10 ** (FLOOR_DB / 20)))
 
 
+def dip_between_peaks_db(frequencies, spectrum_db, freq, freq2):
+    """Depth in dB of the valley between the peaks of two tones in a (zero-padded) spectrum.
+
+    Used by :class:`WindowExplorer` (notebooks/02_fourier_transform.ipynb). Each tone's peak is the local maximum of
+    ``spectrum_db`` nearest to the tone's frequency; the dip is the lower of the two peaks minus the lowest point
+    between them, and 0 when both tones have the same nearest peak (they melt into one).
+    """
+    padded = np.concatenate([[-np.inf], spectrum_db, [-np.inf]])
+    peaks = np.flatnonzero((padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:]))
+    first, second = sorted(int(peaks[np.argmin(np.abs(frequencies[peaks] - f))]) for f in (freq, freq2))
+    return float(min(spectrum_db[first], spectrum_db[second]) - spectrum_db[first: second + 1].min())
+
+
 class WindowExplorer(Explorer):
     """One frame of one or two tones, windowed and transformed: see how the window spreads a tone over bins.
 
@@ -66,7 +83,11 @@ class WindowExplorer(Explorer):
     close tones show a dip between them. A ``reference_window`` draws the same frame through a second window as a
     grey line, to compare two windows in one picture. The readout ``peak_bin_amplitude`` is the highest of the
     ``n_fft`` bins (the dots) in units of tone 1's amplitude: 1 for a tone on a bin, less between bins (the
-    scalloping loss: about 0.85 for Hann at half a bin, 0.64 for the rectangular window).
+    scalloping loss: about 0.85 for Hann at half a bin, 0.64 for the rectangular window). With tone 2 on, the readout
+    ``dip_db`` is the depth of the valley between the two tones' peaks (0 when they melt into one peak; see
+    :func:`dip_between_peaks_db`), and ``view="zoom"`` shows tone 1 ± 8 bins and the top 70 dB, where a dip of a few
+    dB can be seen. The frequency sliders move in steps of sr / 8192 Hz (1.953125 Hz at 16 kHz), so every bin and
+    every half bin of every ``n_fft`` can be reached.
 
     Parameters
     ----------
@@ -88,6 +109,8 @@ class WindowExplorer(Explorer):
         Starting phase of the second tone relative to the first, in degrees (both are sines), 0 to 360.
     reference_window : {None, "boxcar", "hann", "hamming", "blackman", "bartlett"}
         A second window whose spectrum of the same frame is drawn for comparison; None draws none.
+    view : {"full", "zoom"}
+        The spectrum from 0 to sr/2, or zoomed on tone 1 ± 8 bins and the top 70 dB (-60 to +10 dB).
     presentation : bool or None
         Larger figure and fonts; None follows :func:`course_utils.set_presentation`.
     """
@@ -95,7 +118,7 @@ class WindowExplorer(Explorer):
     figsize = (9.0, 3.4)
 
     def __init__(self, *, sr=16000, window="hann", n_fft=256, zero_padding=4, freq=1000.0, freq2=1500.0,
-                 level2_db=-40.0, phase2_deg=0.0, reference_window=None, presentation=None):
+                 level2_db=-40.0, phase2_deg=0.0, reference_window=None, view="full", presentation=None):
         super().__init__(presentation=presentation)
         self.sr = require_sr(sr)
         nyquist = self.sr / 2
@@ -109,17 +132,19 @@ class WindowExplorer(Explorer):
         phase2_deg = require_number("phase2_deg", phase2_deg, minimum=0, maximum=360)
         if reference_window is not None:
             require_choice("reference_window", reference_window, WINDOWS)
+        require_choice("view", view, VIEWS)
         self._shapes = {}
         self._choice("window", window, WINDOWS, labels=WINDOW_LABELS)
         self._choice("n_fft", n_fft, N_FFT_OPTIONS, kind="slider")
         self._choice("zero_padding", zero_padding, PADDING_OPTIONS, kind="slider")
         self._choice("reference_window", reference_window, (None, *WINDOWS), labels=("off", *WINDOW_LABELS),
                      description="compare with")
-        step = 5.0 if nyquist <= 12000 else 10.0
+        self._choice("view", view, VIEWS, labels=VIEW_LABELS, kind="toggle")
+        step = self.sr / (2 * max(N_FFT_OPTIONS))  # divides every bin and every half bin of every n_fft
         self._float_slider("freq", freq, minimum=0, maximum=nyquist, step=step, description="tone 1 (Hz)",
-                           readout_format=".0f", column=1)
+                           readout_format=".2f", column=1)
         self._float_slider("freq2", freq2, minimum=0, maximum=nyquist, step=step, description="tone 2 (Hz)",
-                           readout_format=".0f", column=1)
+                           readout_format=".2f", column=1)
         labels = ["off" if v is None else f"{v:g}" for v in LEVEL_OPTIONS]
         self._choice("level2_db", level2_db, LEVEL_OPTIONS, labels=labels, kind="slider",
                      description="tone 2 (dB)", column=1)
@@ -135,7 +160,6 @@ class WindowExplorer(Explorer):
         spectrum_ax.set(xlim=(0, self.sr / 2), ylim=(FLOOR_DB, 10), xlabel="frequency (Hz)",
                         ylabel="magnitude (dB re full-scale tone)", title="spectrum of the frame")
         self._tone_lines = [spectrum_ax.axvline(0, color="tab:red", ls=":", lw=1.2) for _ in range(2)]
-        (self._spectrum_line,) = spectrum_ax.plot([], [], color="tab:blue", lw=1.2, label="zero-padded DFT")
         (self._reference_line,) = spectrum_ax.plot([], [], color="0.45", lw=1.0, label="reference window")
         (self._spectrum_line,) = spectrum_ax.plot([], [], color="tab:blue", lw=1.2, label="zero-padded DFT")
         (self._bin_dots,) = spectrum_ax.plot([], [], "o", color="tab:orange", ms=3.5, label="n_fft-point DFT bins")
@@ -181,6 +205,9 @@ class WindowExplorer(Explorer):
             "peak_hz": round(float(frequencies[np.argmax(spectrum_db)]), 2),
             "peak_bin_amplitude": round(10 ** (peak_bin_db / 20), 3),
         }
+        if values["level2_db"] is not None:
+            dip = dip_between_peaks_db(frequencies, spectrum_db, values["freq"], values["freq2"])
+            readouts["dip_db"] = round(dip, 1)
         data = {"frequencies": frequencies, "spectrum_db": spectrum_db, "windowed": windowed}
         if reference_db is not None:
             data["reference_db"] = reference_db
@@ -198,6 +225,11 @@ class WindowExplorer(Explorer):
         self._tone_lines[0].set_xdata([values["freq"]] * 2)
         self._tone_lines[1].set_xdata([values["freq2"]] * 2)
         self._tone_lines[1].set_visible(values["level2_db"] is not None)
+        if values["view"] == "zoom":
+            half_width = ZOOM_BINS * self.sr / values["n_fft"]
+            self._spectrum_ax.set(xlim=(values["freq"] - half_width, values["freq"] + half_width), ylim=ZOOM_YLIM)
+        else:
+            self._spectrum_ax.set(xlim=(0, self.sr / 2), ylim=(FLOOR_DB, 10))
         self._reference_line.set_visible(frame.reference_db is not None)
         if frame.reference_db is not None:
             self._reference_line.set_data(frame.frequencies, frame.reference_db)
@@ -225,4 +257,4 @@ class WindowExplorer(Explorer):
             ("highest side lobe", f"{readouts['highest_sidelobe_db']:g} dB"),
             ("spectrum peak", f"{readouts['peak_hz']:g} Hz"),
             ("highest bin (dots), tone 1 = 1", f"{readouts['peak_bin_amplitude']:.3f}"),
-        ]
+        ] + ([("dip between the two peaks", f"{readouts['dip_db']:g} dB")] if "dip_db" in readouts else [])
