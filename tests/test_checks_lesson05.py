@@ -101,6 +101,12 @@ def _builtin_max(S, ref=1.0, amin=1e-10, top_db=80.0):
     return 10 * np.log10(max(amin, S))
 
 
+def _natural_log(S, ref=1.0, amin=1e-10, top_db=80.0):
+    ref = ref(S) if callable(ref) else ref
+    S_db = 10 * np.log(np.maximum(amin, S)) - 10 * np.log(np.maximum(amin, ref))
+    return S_db if top_db is None else np.maximum(S_db, S_db.max() - top_db)
+
+
 @pytest.mark.parametrize(
     "student, hint",
     [
@@ -116,6 +122,7 @@ def _builtin_max(S, ref=1.0, amin=1e-10, top_db=80.0):
         (_unfloored_ref, "Floor the reference too"),
         (_math_log10, "use np.log10"),
         (_builtin_max, "np.maximum(amin, S)"),
+        (_natural_log, "natural logarithm (np.log)"),
         (lambda S: S, "Give your function librosa's parameters"),
         (lambda S, ref=1.0, amin=1e-10, top_db=80.0: np.zeros_like(S), "largest difference"),
     ],
@@ -137,6 +144,8 @@ def test_quietest_24_bit_is_one_step_of_a_24_bit_file():
 @pytest.mark.parametrize(
     "answer, hint",
     [(-138.47, "✓"), (-138, "rounded"), (-138.9, "rounded"), (-137.9, "is not it"), (138.47, "negative dBFS"), (-69.24, "20·log10, not 10·log10"), (-144.49, "2 / 2**24"),
+     (-6.02 * 24, "6.02 dB per bit × 24 bits"), (-144.2, "6.02 dB per bit × 24 bits"), (-6 * 24, "2**−23 of full scale"),
+     (6.02 * 24, "6.02·23 = 138.5 dB below"),
      (-90.31, "16-bit"), (-146.2, "SNR of a full-scale sine"), (-100, "is not it")],
 )
 def test_quietest_24_bit_feedback(answer, hint):
@@ -157,6 +166,8 @@ def test_quietest_24_bit_feedback(answer, hint):
         (lambda D: librosa.power_to_db(np.abs(D) ** 2), "ref=1.0"),
         (lambda D: librosa.power_to_db(librosa.power_to_db(np.abs(D) ** 2, ref=np.max), ref=np.max), "twice"),
         (lambda D: librosa.power_to_db(np.abs(D) ** 2, ref=np.max, top_db=None), "keep top_db=80"),
+        (lambda D: librosa.power_to_db(np.abs(D) ** 2, ref=np.max, top_db=60.0), "stop 60 dB below the maximum"),
+        (lambda D: librosa.amplitude_to_db(np.abs(D), ref=np.max, top_db=40.0), "amplitude_to_db takes top_db=80 too"),
         (lambda D: D, "complex"),
         (lambda D: 10 * np.log10(np.abs(D) ** 2), "loudest bin is 0 dB"),
     ],

@@ -95,6 +95,15 @@ def _power_to_db_raised(error, case):
     return None
 
 
+def _matches_natural_log(got, S, kwargs):
+    ref, amin, top_db = kwargs.get("ref", 1.0), kwargs.get("amin", 1e-10), kwargs.get("top_db", 80.0)
+    ref = ref(S) if callable(ref) else ref
+    natural = 10 * np.log(np.maximum(amin, S)) - 10 * np.log(np.maximum(amin, ref))
+    if top_db is not None:
+        natural = np.maximum(natural, natural.max() - top_db)
+    return np.allclose(got, natural, rtol=1e-6, atol=1e-6)
+
+
 def _matches_added_amin(got, S, kwargs):
     ref, amin, top_db = kwargs.get("ref", 1.0), kwargs.get("amin", 1e-10), kwargs.get("top_db", 80.0)
     ref = ref(S) if callable(ref) else ref
@@ -133,6 +142,9 @@ def my_power_to_db(got, expected, case):
                 "np.maximum(amin, S).")
     if np.allclose(got, 2 * expected, rtol=1e-6, atol=1e-6):
         return f"{said}: your values are twice too large. S is a power: 10·log10, not 20·log10."
+    if _matches_natural_log(got, S, kwargs):
+        return (f"{said}: your values are ln(10) = {np.log(10):.3f} times too large. You used the natural logarithm "
+                "(np.log); decibels use np.log10.")
     if kwargs.get("ref") != 1.0 and matches(ref=1.0):
         return f"{said}: ref is ignored. Subtract 10·log10(ref), so that a power equal to ref is 0 dB."
     if "amin" in kwargs and matches(amin=1e-10):
@@ -181,8 +193,12 @@ def quietest_24_bit(got, expected):
         return wrong("Below full scale means negative dBFS: 0 dBFS is the loudest possible sample.")
     if close(got, expected / 2, rel=1e-3):
         return wrong(f"{got:.1f} is half the answer: a sample value is an amplitude, so use 20·log10, not 10·log10.")
-    if close(got, 20 * np.log10(2.0**-24), rel=1e-3) or close(got, -20 * np.log10(2.0**-24), rel=1e-3):
-        return wrong("2**24 levels cover −1 to 1, a span of 2, so the step is 2 / 2**24 = 2**−23, not 2**−24.")
+    whole_span_db = 20 * np.log10(2.0**24)  # = 6.02·24: "6 dB per bit" counted over all 24 bits
+    if abs(abs(got) - whole_span_db) <= 0.6:
+        return wrong(f"{whole_span_db:.1f} dB (6.02 dB per bit × 24 bits, i.e. 20·log10(2**24)) counts steps across "
+                     "the whole span from −1 to 1, which is 2 wide. Full scale is 1.0, half of that span, so the step "
+                     f"is 2 / 2**24 = 2**−23 of full scale: 6.02·23 = {-expected:.1f} dB below it. (Adding 1.76 would not help: "
+                     "6.02·N + 1.76 is the SNR of a full-scale sine, not the level of one step.)")
     if close(got, 20 * np.log10(2.0**-15), rel=1e-3):
         return wrong("−90.3 dBFS is 16-bit audio. Redo it with 24 bits.")
     if close(got, -(6.02 * 24 + 1.76), rel=1e-2) or close(got, 6.02 * 24 + 1.76, rel=1e-2):
@@ -253,6 +269,13 @@ def spectrogram_db(got, expected, case):
         return "You took decibels twice. Negative dB values are not powers: the second power_to_db floors them all."
     if matches(librosa.power_to_db(power, ref=np.max, top_db=None)):
         return "Almost: keep top_db=80, so nothing lies more than 80 dB below the maximum."
+    clipped_range = float(np.nanmax(got) - np.nanmin(got))
+    if matches(librosa.power_to_db(power, ref=np.max, top_db=clipped_range)):
+        halved = (" A level difference in dB is the same whether you start from amplitudes (20·log10) or from powers "
+                  "(10·log10), so amplitude_to_db takes top_db=80 too, not half of it."
+                  if abs(clipped_range - 40.0) < 1e-3 else "")
+        return (f"Your values stop {clipped_range:g} dB below the maximum; the exercise asks for librosa's default "
+                f"top_db=80.{halved}")
     if np.nanmax(got) > 1e-6:
         return f"Your largest value is {np.nanmax(got):.3g} dB, but with ref=np.max the loudest bin is 0 dB."
     return ("The values differ from power_to_db(np.abs(D)**2, ref=np.max). Square the magnitude, then dB relative to "
