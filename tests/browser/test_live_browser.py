@@ -104,6 +104,15 @@ def fake_file(live_lab, name):
             f"--use-file-for-fake-audio-capture={live_lab.root / name}"]
 
 
+JS_LAYOUT = """
+() => {
+  const box = document.querySelector('.course-live');
+  const canvas = box.querySelector('.cl-canvas').getBoundingClientRect();
+  return {figure_display: getComputedStyle(box.querySelector('.cl-figure')).display, box_width: box.getBoundingClientRect().width,
+          canvas_width: canvas.width, canvas_height: canvas.height};
+}
+"""
+
 JS_PICTURE = """
 () => {
   const s = document.querySelector('.course-live').__live;
@@ -114,6 +123,9 @@ JS_PICTURE = """
 
 def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, live_lab, front_end_errors):
     page = open_live(fake_file(live_lab, "chirp.wav"))
+    layout = page.evaluate(JS_LAYOUT)
+    assert layout["figure_display"] == "grid", layout  # live.css reached the page
+    assert layout["canvas_width"] > layout["box_width"] / 2 and layout["canvas_height"] > 0, layout
     page.click(".course-live .cl-listen")
     page.wait_for_selector(".course-live[data-state='listening']", timeout=15_000)
     try:
