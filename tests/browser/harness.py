@@ -1,4 +1,5 @@
-"""Drive a real JupyterLab with headless Chromium: start a private server, open notebooks, run them, find explorers.
+"""Drive a real JupyterLab (or Notebook 7) with headless Chromium: start a private server, open notebooks, run them,
+find explorers.
 
 Shared by tests/browser/ and benchmarks/widget_latency.py. The server listens on 127.0.0.1 only, on a free port,
 behind a random token, with its own settings, runtime and data folders (so nothing of the user's leaks in and
@@ -43,6 +44,14 @@ LAB_SETTINGS = {
 }
 
 
+# The front ends a server can serve: the module `python -m` starts, the name of its application in the
+# configuration (for its settings, workspaces and window.jupyterapp), and where a notebook opens.
+FRONTENDS = {
+    "lab": {"module": "jupyterlab", "app": "LabApp", "notebook_path": "lab/tree"},
+    "notebook": {"module": "notebook", "app": "JupyterNotebookApp", "notebook_path": "notebooks"},
+}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -62,9 +71,16 @@ def _die_with_parent() -> None:
 
 
 class LabServer:
-    """A JupyterLab server on 127.0.0.1 serving ``root``; use as a context manager or call start()/stop()."""
+    """A JupyterLab server on 127.0.0.1 serving ``root``; use as a context manager or call start()/stop().
 
-    def __init__(self, root: Path, *, startup_timeout: float = 90.0, env: dict | None = None):
+    ``frontend="notebook"`` starts Notebook 7 (``jupyter notebook``) instead, with the same private set-up.
+    """
+
+    def __init__(self, root: Path, *, startup_timeout: float = 90.0, env: dict | None = None,
+                 frontend: str = "lab"):
+        if frontend not in FRONTENDS:
+            raise ValueError(f"frontend must be one of {sorted(FRONTENDS)}, not {frontend!r}")
+        self.frontend = frontend
         self.root = Path(root).resolve()
         self.extra_env = dict(env or {})  # e.g. where the recorder keeps takes
         self.port = free_port()
@@ -91,16 +107,19 @@ class LabServer:
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
+        frontend = FRONTENDS[self.frontend]
+        app = frontend["app"]
         command = [
-            sys.executable, "-m", "jupyterlab", "--no-browser",
+            sys.executable, "-m", frontend["module"], "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-            f"--LabApp.user_settings_dir={settings_dir}", f"--LabApp.workspaces_dir={self._home / 'workspaces'}",
-            "--LabApp.expose_app_in_browser=True",
+            f"--{app}.user_settings_dir={settings_dir}", f"--{app}.workspaces_dir={self._home / 'workspaces'}",
+            f"--{app}.expose_app_in_browser=True",
             # An absolute checkpoint folder keeps .ipynb_checkpoints/ out of the repository's folders.
             f"--FileCheckpoints.checkpoint_dir={self._home / 'checkpoints'}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
+        if self.frontend == "lab":
+            command.append("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         self._log = open(self.log_path, "wb")
@@ -109,7 +128,7 @@ class LabServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self._process.returncode}:\n{self.log()}")
+                raise RuntimeError(f"{self.frontend} server exited with {self._process.returncode}:\n{self.log()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2) as response:
                     if response.status == 200:
@@ -117,7 +136,7 @@ class LabServer:
             except (urllib.error.URLError, OSError):
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError(f"JupyterLab did not answer within {self.startup_timeout:.0f} s:\n{self.log()}")
+        raise RuntimeError(f"{self.frontend} server did not answer within {self.startup_timeout:.0f} s:\n{self.log()}")
 
     def log(self) -> str:
         try:
@@ -127,8 +146,10 @@ class LabServer:
 
     def notebook_url(self, path: Path) -> str:
         relative = Path(path).resolve().relative_to(self.root).as_posix()
-        # reset: start from an empty workspace, not with every notebook an earlier page had open.
-        return f"{self.url}/lab/tree/{relative}?token={self.token}&reset"
+        url = f"{self.url}/{FRONTENDS[self.frontend]['notebook_path']}/{relative}?token={self.token}"
+        # reset: start from an empty workspace, not with every notebook an earlier page had open (Notebook 7 opens
+        # one notebook per page and has no workspace to reset).
+        return url + "&reset" if self.frontend == "lab" else url
 
     def stop(self) -> None:
         """Stop the server and its kernels (its whole process group), then remove its private folders."""

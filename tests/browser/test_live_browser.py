@@ -1,4 +1,4 @@
-"""The live microphone view in a real JupyterLab driven by headless Chromium.
+"""The live microphone view in a real JupyterLab 4 and Notebook 7, each driven by headless Chromium.
 
 - Chromium's fake microphone plays a WAV written here (``--use-file-for-fake-audio-capture``): a 200 → 3000 Hz
   chirp with clicks. The painted picture, read back from the page, has its peak frequency on the chirp within one
@@ -6,8 +6,11 @@
 - A "yes" clip fed the same way is detected as "yes" by the keyword spotter.
 - Without a device and with permission denied the view shows the capture's clear messages; the course-clip
   button then streams "as if live" through the same pipeline.
+- The widget's pages log no console error and throw nothing uncaught beyond what the front end logs by itself on a
+  notebook without the widget (measured per front end: Notebook 7.6 throws a TypeError of its own while loading its
+  keyboard shortcuts, on every page, even its file browser).
 
-Self-contained like test_recorder_browser.py: its own JupyterLab on a temporary folder.
+Self-contained like test_recorder_browser.py: its own server per front end on a temporary folder.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ MEL_CELL = """\
 from course_utils.widgets.live import LiveSpectrogram
 live = LiveSpectrogram(view="tflm", kws=True)
 live"""
+FRONTEND_NAMES = {"lab": "JupyterLab", "notebook": "Jupyter Notebook"}  # window.jupyterapp.name
+PLAIN_CELL = 'print("a notebook without the live view")'
 
 
 def chirp_with_clicks() -> np.ndarray:
@@ -45,15 +50,17 @@ def chirp_with_clicks() -> np.ndarray:
     return y
 
 
-@pytest.fixture(scope="module")
-def live_lab(tmp_path_factory):
+@pytest.fixture(scope="module", params=["lab", "notebook"], ids=["JupyterLab", "Notebook7"])
+def live_lab(request, tmp_path_factory):
+    """A private server on the test notebooks, once per front end: JupyterLab 4 and Notebook 7."""
     root = tmp_path_factory.mktemp("live-notebooks")
     (root / "live.ipynb").write_text(json.dumps(_notebook(LIVE_CELL)))
     (root / "kws.ipynb").write_text(json.dumps(_notebook(MEL_CELL)))
+    (root / "plain.ipynb").write_text(json.dumps(_notebook(PLAIN_CELL)))
     soundfile.write(root / "chirp.wav", chirp_with_clicks(), SR, subtype="PCM_16")
     y, _ = data.load("yes_439c84f4_nohash_1", verbose=False)
     soundfile.write(root / "yes.wav", np.concatenate([np.zeros(SR), y, np.zeros(SR)]), SR, subtype="PCM_16")
-    lab = LabServer(root, env={"AUDIO_COURSE_RECORDINGS": "off"}).start()
+    lab = LabServer(root, env={"AUDIO_COURSE_RECORDINGS": "off"}, frontend=request.param).start()
     try:
         yield lab
     finally:
@@ -65,18 +72,46 @@ def open_live(live_lab, browser_type):  # noqa: F811 — the recorder tests' lau
     browsers = []
 
     def opener(extra_args, notebook="live.ipynb"):
-        return open_notebook_run_all(browser_type, live_lab, notebook, extra_args, ".course-live[data-state='ready']",
+        page = open_notebook_run_all(browser_type, live_lab, notebook, extra_args, ".course-live[data-state='ready']",
                                      browsers, viewport={"width": 1300, "height": 900})
+        assert page.evaluate("() => window.jupyterapp.name") == FRONTEND_NAMES[live_lab.frontend]
+        return page
 
     yield opener
     for browser in browsers:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def front_end_errors(live_lab, browser_type):  # noqa: F811
+    """The console errors the front end logs by itself: on a notebook without the live view, run like the others."""
+    browsers = []
+    try:
+        page = open_notebook_run_all(browser_type, live_lab, "plain.ipynb", [],
+                                     ".jp-OutputArea-output:has-text('without the live view')", browsers)
+        return list(page.console_errors)
+    finally:
+        for browser in browsers:
+            browser.close()
+
+
+def widget_errors(page, front_end_errors):
+    return [error for error in page.console_errors if error not in front_end_errors]
+
+
 def fake_file(live_lab, name):
     return ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-audio-capture={live_lab.root / name}"]
 
+
+JS_LAYOUT = """
+() => {
+  const box = document.querySelector('.course-live');
+  const canvas = box.querySelector('.cl-canvas').getBoundingClientRect();
+  return {figure_display: getComputedStyle(box.querySelector('.cl-figure')).display, box_width: box.getBoundingClientRect().width,
+          canvas_width: canvas.width, canvas_height: canvas.height};
+}
+"""
 
 JS_PICTURE = """
 () => {
@@ -86,8 +121,11 @@ JS_PICTURE = """
 """
 
 
-def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, live_lab):
+def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, live_lab, front_end_errors):
     page = open_live(fake_file(live_lab, "chirp.wav"))
+    layout = page.evaluate(JS_LAYOUT)
+    assert layout["figure_display"] == "grid", layout  # live.css reached the page
+    assert layout["canvas_width"] > layout["box_width"] / 2 and layout["canvas_height"] > 0, layout
     page.click(".course-live .cl-listen")
     page.wait_for_selector(".course-live[data-state='listening']", timeout=15_000)
     try:
@@ -128,21 +166,24 @@ def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, li
     painted = page.evaluate(JS_PICTURE)
     kept = kernel_json(page, "dict(head=live._head, levels=live._pixels.ravel().tolist())")
     assert kept["head"] == painted["head"] and kept["levels"] == painted["levels"]
+    assert widget_errors(page, front_end_errors) == []
 
 
-def test_yes_from_the_fake_microphone_is_spotted(open_live, live_lab):
+def test_yes_from_the_fake_microphone_is_spotted(open_live, live_lab, front_end_errors):
     page = open_live(fake_file(live_lab, "yes.wav"), notebook="kws.ipynb")
     page.click(".course-live .cl-listen")
     page.wait_for_selector(".course-live[data-word]", timeout=30_000)
     assert page.locator(".course-live").get_attribute("data-word") == "yes"
     assert "yes" in page.locator(".course-live .cl-word").inner_text()
+    assert widget_errors(page, front_end_errors) == []
 
 
 @pytest.mark.parametrize("args, code, words", [
     (["--use-fake-ui-for-media-stream"], "no-device", "No microphone was found"),
     (["--use-fake-device-for-media-stream", "--deny-permission-prompts"], "permission-denied", "permission was denied"),
 ], ids=["no-device", "permission-denied"])
-def test_without_a_microphone_the_message_is_clear_and_a_clip_streams_as_if_live(open_live, args, code, words):
+def test_without_a_microphone_the_message_is_clear_and_a_clip_streams_as_if_live(open_live, front_end_errors, args,
+                                                                                 code, words):
     page = open_live(args)
     page.click(".course-live .cl-listen")
     page.wait_for_selector(".course-live[data-state='error']", timeout=15_000)
@@ -158,3 +199,4 @@ def test_without_a_microphone_the_message_is_clear_and_a_clip_streams_as_if_live
         time.sleep(0.2)
     assert kernel_json(page, "live.source") == "course clip yes_439c84f4_nohash_1"
     assert kernel_json(page, "live.errors[0].split(':')[0]") == code
+    assert widget_errors(page, front_end_errors) == []

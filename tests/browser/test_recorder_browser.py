@@ -86,10 +86,14 @@ def browser_type(request):
 def open_notebook_run_all(browser_type, lab, notebook, extra_args, ready_selector, browsers, *,
                           init_script: str | None = None, viewport: dict | None = None):
     """Launch Chromium with ``extra_args``, open ``notebook`` in ``lab``, run all its cells and wait for
-    ``ready_selector``; the browser is appended to ``browsers`` for the fixture to close."""
+    ``ready_selector``; the browser is appended to ``browsers`` for the fixture to close. The page records console
+    errors and uncaught exceptions in ``page.console_errors``."""
     browser = browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
     browsers.append(browser)
     page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
     if init_script:
         page.add_init_script(init_script)
     page.goto(lab.notebook_url(lab.root / notebook))
