@@ -191,6 +191,9 @@ def test_griffin_lim_difference_panel_is_red_where_the_rebuilt_signal_is_louder_
     expected = 20 * np.log10(np.maximum(rebuilt, 1e-5) / np.maximum(original, 1e-5))
     expected[original_db < -60] = 0.0
     np.testing.assert_allclose(ex.data["difference_db"], expected, atol=1e-3)
+    audible = original_db >= -60
+    assert ex.readouts["off_by_6db_percent"] == round(100 * np.mean(np.abs(expected[audible]) > 6))
+    assert ex.readouts["off_by_6db_percent"] > 5  # one iteration from random phase: far from converged
 
     crop, frequency_of_row, time_of_column = pixels_in_axes(ex, "rebuilt − original", mode="RGB")
     bins = np.clip(np.round(frequency_of_row * ex.n_fft / SR).astype(int), 0, original.shape[0] - 1)

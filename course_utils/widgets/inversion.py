@@ -134,9 +134,13 @@ class GriffinLimExplorer(Explorer):
         }
         power = estimate**2
         peak = float(power.max()) or 1.0
-        original_db = dsp.power_to_db(self.magnitude**2, ref=float((self.magnitude**2).max()) or 1.0, top_db=None)
-        difference_db = dsp.power_to_db(power, ref=float((self.magnitude**2).max()) or 1.0, top_db=None) - original_db
-        difference_db[original_db < QUIET_DB] = 0.0
+        original_power = self.magnitude**2
+        original_peak = float(original_power.max()) or 1.0
+        original_db = dsp.power_to_db(original_power, ref=original_peak, top_db=None)
+        difference_db = dsp.power_to_db(power, ref=original_peak, top_db=None) - original_db
+        audible = original_db >= QUIET_DB
+        difference_db[~audible] = 0.0
+        readouts["off_by_6db_percent"] = round(100 * float(np.mean(np.abs(difference_db[audible]) > 6)))
         return GriffinLimFrame(readouts=readouts, data={"rebuilt": rebuilt, "convergence": convergence,
                                                         "difference_db": difference_db},
                                audio=rebuilt, audio_sr=self.sr, warning=warning, convergence=convergence,
@@ -159,4 +163,5 @@ class GriffinLimExplorer(Explorer):
             ("iterations", str(readouts["n_iter"])),
             ("spectral convergence of ŷ", f"{readouts['spectral_convergence']:.4f}"),
             ("SNR of ŷ against y (phase counts too)", f"{readouts['snr_db']:.2f} dB"),
+            ("bins more than 6 dB off (of those within 60 dB of the loudest)", f"{readouts['off_by_6db_percent']} %"),
         ]
