@@ -135,7 +135,8 @@ class Explorer:
     Used by every lesson (notebooks/01_sampling_quantization.ipynb to 07_inversion.ipynb) through its subclasses;
     a subclass implements ``_build`` (make axes and artists), ``_compute`` (a :class:`Frame` from control values,
     raising ``ParameterError`` for invalid combinations), ``_draw`` (update artists in place) and optionally
-    ``_readout_rows`` (labels and units for the readouts) and ``_relevant`` (controls greyed out).
+    ``_readout_rows`` (labels and units for the readouts), ``_relevant`` (controls greyed out) and ``_shown``
+    (controls hidden, and left out of ``summary()``, where they do not apply).
 
     Display an explorer (last expression of a cell, or ``display(ex)``) to show its panel. Move the controls with
     the mouse or keyboard, or from code with :meth:`set`.
@@ -361,6 +362,8 @@ class Explorer:
         self._image.value = self.image_bytes
         for name, relevant in self._relevant(values).items():
             self.controls[name].disabled = not relevant
+        for name, shown in self._shown(values).items():
+            self.controls[name].layout.display = None if shown else "none"
         self._good_values = dict(values)
         self.data = frame.data
         self.readouts = frame.readouts
@@ -525,20 +528,25 @@ class Explorer:
         """Block until renders triggered by control changes are done; True if idle within ``timeout`` seconds."""
         return self._idle.wait(timeout)
 
+    def _settings_shown(self) -> list[str]:
+        """The controls a student sees now (presentation excluded), in panel order: what summaries report."""
+        hidden = {name for name, shown in self._shown(self.values()).items() if not shown}
+        return [name for name in self.controls if name != "presentation" and name not in hidden]
+
     def summary(self) -> str:
         """One deterministic line: class, control values and readouts (for ``print`` in an nbval-checked cell)."""
-        settings = " ".join(f"{name}={self._label_of(name)}" for name in self.controls if name != "presentation")
+        settings = " ".join(f"{name}={self._label_of(name)}" for name in self._settings_shown())
         numbers_ = " ".join(f"{key}={_format_value(value)}" for key, value in self.readouts.items())
         text = f"{type(self).__name__}: {settings} | {numbers_}"
         return f"{text} | message: {self.message}" if self.message else text
 
     def __repr__(self) -> str:
-        settings = ", ".join(f"{name}={self._label_of(name)}" for name in self.controls if name != "presentation")
+        settings = ", ".join(f"{name}={self._label_of(name)}" for name in self._settings_shown())
         return f"{type(self).__name__}({settings})"
 
     def alt_text(self) -> str:
         """One sentence for screen readers describing the static picture: the settings and the readouts it shows."""
-        settings = ", ".join(f"{name} = {self._label_of(name)}" for name in self.controls if name != "presentation")
+        settings = ", ".join(f"{name} = {self._label_of(name)}" for name in self._settings_shown())
         readouts = ", ".join(f"{key} = {_format_value(value)}" for key, value in self.readouts.items())
         return f"Still picture of the {type(self).__name__} at {settings}; its readouts: {readouts}."
 
@@ -586,6 +594,10 @@ class Explorer:
 
     def _relevant(self, values: dict) -> dict:
         """{control name: False} for controls that have no effect with these values; they are greyed out."""
+        return {}
+
+    def _shown(self, values: dict) -> dict:
+        """{control name: False} for controls that do not apply to the view these values select; they are hidden."""
         return {}
 
 

@@ -17,6 +17,29 @@ N_FFT_OPTIONS = (64, 128, 256, 512, 1024, 2048, 4096)
 EMPTY_OUTLINE_HEIGHT = 0.3
 
 
+def flat_spectrum_tilt_db(weights):
+    """What a filterbank's normalisation does to a flat spectrum, in dB; taught in lesson 04.
+
+    The output of the highest band over the lowest band that catches an FFT bin, for power 1 in every bin: about
+    0 dB with ``norm="slaney"`` (equal areas), several dB with ``norm=None`` (the wide top triangles add up more bins).
+
+    Parameters
+    ----------
+    weights : numpy.ndarray, shape (n_mels, 1 + n_fft // 2)
+        The filterbank, e.g. from ``course_utils.dsp.mel_filterbank``.
+
+    Returns
+    -------
+    float or None
+        The tilt rounded to 0.1 dB, or None when fewer than two bands catch a bin.
+    """
+    flat_outputs = np.asarray(weights).sum(axis=1)  # each band's output for a flat spectrum, power 1 in every bin
+    caught = np.flatnonzero(flat_outputs > 0)
+    if len(caught) < 2:
+        return None
+    return round(10 * float(np.log10(flat_outputs[caught[-1]] / flat_outputs[caught[0]])), 1) + 0.0
+
+
 @dataclass(kw_only=True)
 class FilterbankFrame(Frame):
     """A :class:`Frame` with the filterbank ``weights`` (bands × FFT bins), the band ``edges`` in Hz, and which
@@ -105,8 +128,6 @@ class MelFilterbankExplorer(Explorer):
         # The same rule as mel_filterbank's warning: a band starting at 0 Hz may rightly have zero weight.
         empty = (edges[:-2] > 0) & (weights.max(axis=1) <= 0)
         widths = edges[2:] - edges[:-2]
-        flat_outputs = weights.sum(axis=1)  # each band's output for a flat spectrum, power 1 in every bin
-        caught = np.flatnonzero(flat_outputs > 0)
         readouts = {
             "n_mels": n_mels,
             "n_bins": 1 + n_fft // 2,
@@ -115,8 +136,7 @@ class MelFilterbankExplorer(Explorer):
             "narrowest_band_hz": round(float(widths.min()), 2),
             "widest_band_hz": round(float(widths.max()), 2),
             # The norm switch's effect, which the relative heights of the picture hide: about 0 dB with "slaney".
-            "flat_tilt_db": round(10 * float(np.log10(flat_outputs[caught[-1]] / flat_outputs[caught[0]])), 1) + 0.0
-            if len(caught) > 1 else None,
+            "flat_tilt_db": flat_spectrum_tilt_db(weights),
         }
         return FilterbankFrame(readouts=readouts, data={"weights": weights, "edges_hz": edges}, warning=warning,
                                weights=weights, edges=edges, empty=empty)

@@ -15,6 +15,7 @@ from ..errors import ParameterError
 from ..validate import require_audio, require_choice, require_int, require_number, require_sr
 from .base import Explorer, Frame
 from .common import quiet_call
+from .mel import flat_spectrum_tilt_db
 from .raster import ImagePanel, fft_bin_index
 
 WINDOWS = ("hann", "hamming", "blackman", "bartlett", "boxcar")
@@ -22,6 +23,7 @@ WINDOW_LABELS = ("hann", "hamming", "blackman", "bartlett", "rectangular")
 SCALES = ("linear", "log", "mel")
 N_FFT_OPTIONS = (64, 128, 256, 512, 1024, 2048, 4096, 8192)
 TOP_DB_OPTIONS = (None, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 120.0)
+MEL_ONLY = ("htk", "norm")  # the filterbank's options: shown in the mel view only
 LOG_FLOOR_HZ = 32.0  # a log axis cannot reach 0 Hz; start it here when fmin is lower
 
 
@@ -64,13 +66,13 @@ def main_lobe_bins(window: str, win_length: int) -> float:
     return 2 * scipy.optimize.brentq(lambda bins: amplitude(bins) - half, 0.0, 2.0, xtol=1e-12)
 
 
-def mel_band_index(*, fmin: float, fmax: float, n_mels: int):
-    """The function from frequency (Hz) to the (fractional) index of the mel band centred there."""
+def mel_band_index(*, fmin: float, fmax: float, n_mels: int, htk: bool = False):
+    """The function from frequency (Hz) to the (fractional) index of the mel band centred there (HTK or Slaney mels)."""
     import librosa
 
-    mel_low, mel_high = librosa.hz_to_mel([fmin, fmax])
+    mel_low, mel_high = librosa.hz_to_mel([fmin, fmax], htk=htk)
     step = (mel_high - mel_low) / (n_mels + 1)
-    return lambda frequencies: (librosa.hz_to_mel(frequencies) - mel_low) / step - 1
+    return lambda frequencies: (librosa.hz_to_mel(frequencies, htk=htk) - mel_low) / step - 1
 
 
 def skipped_samples_warning(*, hop_length: int, win_length: int, window: str = "hann") -> str:
@@ -135,7 +137,7 @@ class SpectrogramExplorer(Explorer):
     """Interactive short-time Fourier transform of any clip: resolution in time versus frequency, live.
 
     Used in notebooks/03_stft.ipynb (n_fft, hop_length, win_length, window) and notebooks/04_mel_scale.ipynb
-    (``scale="mel"``, n_mels, fmin, fmax).
+    (``scale="mel"``, n_mels, fmin, fmax, htk, norm).
 
     The readouts show the numbers the lesson derives: the bin spacing ``Δf = sr / n_fft``, the hop in time
     ``Δt = hop_length / sr``, the window duration, the frequency resolution (the main lobe's width at −6 dB,
@@ -143,6 +145,13 @@ class SpectrogramExplorer(Explorer):
     the frame-count formula ``1 + ⌊len(y) / hop_length⌋`` (``center=True``, as librosa does). A ``hop_length``
     that leaves some samples less than half the weight of others (:func:`skipped_samples_warning`) is drawn, with a
     warning in the panel: a click there all but vanishes.
+
+    In the mel view (and only there) the filterbank's two options appear, as in ``librosa.filters.mel``: ``htk``
+    (the mel formula) and ``norm`` (``"slaney"``: equal areas; None: peak height 1). Because the picture is in dB
+    re its own maximum, two readouts give what they change: ``flat_tilt_db``, the highest band's output over the
+    lowest one's for a flat spectrum (:func:`course_utils.widgets.mel.flat_spectrum_tilt_db`, about 0 dB with
+    ``norm="slaney"``), and ``loudest_band_db``, the loudest mel value of the clip in dB re power 1, before the
+    picture's ``ref=max``.
 
     Parameters
     ----------
@@ -162,6 +171,10 @@ class SpectrogramExplorer(Explorer):
         Mel bands when ``scale="mel"``.
     fmin, fmax : float
         Frequency range shown (and of the mel filterbank) in Hz; ``fmax=None`` means ``sr / 2``.
+    htk : bool
+        Mel bands from the HTK formula instead of Slaney's (``scale="mel"``).
+    norm : {"slaney", None}
+        Area normalisation of each mel triangle, or None for peak height 1 (``scale="mel"``).
     scale : {"linear", "log", "mel"}
         Frequency axis.
     db : bool
@@ -194,6 +207,8 @@ class SpectrogramExplorer(Explorer):
         n_mels=128,
         fmin=0.0,
         fmax=None,
+        htk=False,
+        norm="slaney",
         scale="linear",
         db=True,
         top_db=80.0,
@@ -210,6 +225,9 @@ class SpectrogramExplorer(Explorer):
         n_mels = require_int("n_mels", n_mels, minimum=1)
         fmin = require_number("fmin", fmin, minimum=0, maximum=nyquist)
         fmax = nyquist if fmax is None else require_number("fmax", fmax, above=0, maximum=nyquist)
+        if not isinstance(htk, (bool, np.bool_)):
+            raise ParameterError(f"htk must be True (HTK mel formula) or False (Slaney's); got {htk!r}")
+        require_choice("norm", norm, ("slaney", None))
         require_choice("scale", scale, SCALES)
         require_choice("db", db, (True, False))
         if top_db is not None:
@@ -226,6 +244,8 @@ class SpectrogramExplorer(Explorer):
         step = 50.0 if nyquist <= 12000 else 100.0
         self._float_slider("fmin", fmin, minimum=0, maximum=nyquist, step=step, readout_format=".0f", column=1)
         self._float_slider("fmax", fmax, minimum=0, maximum=nyquist, step=step, readout_format=".0f", column=1)
+        self._choice("htk", bool(htk), (False, True), kind="toggle", column=1)
+        self._choice("norm", norm, ("slaney", None), kind="toggle", column=1)
         self._checkbox("db", db, description="dB (power_to_db, ref=max)", column=0)
         self._choice("top_db", top_db, TOP_DB_OPTIONS, labels=top_db_labels(TOP_DB_OPTIONS), kind="slider")
         # Registered before the base class's observers, so a render never sees the new n_fft with the old window.
@@ -264,12 +284,13 @@ class SpectrogramExplorer(Explorer):
             self._stft_cache = (key, np.abs(spectrum) ** 2)
         return self._stft_cache[1]
 
-    def _filterbank(self, n_fft, n_mels, fmin, fmax):
+    def _filterbank(self, n_fft, n_mels, fmin, fmax, htk, norm):
         from .. import dsp
 
-        key = (n_fft, n_mels, fmin, fmax)
+        key = (n_fft, n_mels, fmin, fmax, htk, norm)
         if self._filterbank_cache[0] != key:
-            weights, warning = quiet_call(dsp.mel_filterbank, sr=self.sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
+            weights, warning = quiet_call(dsp.mel_filterbank, sr=self.sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+                                          fmax=fmax, htk=htk, norm=norm)
             self._filterbank_cache = (key, (weights, warning))
         return self._filterbank_cache[1]
 
@@ -289,13 +310,19 @@ class SpectrogramExplorer(Explorer):
             raise ParameterError(f"n_fft={n_fft} is longer than the clip ({n} samples); choose a smaller n_fft")
         power = self._power(n_fft, hop, win, values["window"])
         panel_warnings = [skipped_samples_warning(hop_length=hop, win_length=win, window=values["window"])]
+        mel_readouts = {}
         if scale == "mel":
-            weights, filter_warning = self._filterbank(n_fft, values["n_mels"], fmin, fmax)
+            weights, filter_warning = self._filterbank(n_fft, values["n_mels"], fmin, fmax, values["htk"], values["norm"])
             panel_warnings.append(filter_warning)
             shown = weights @ power
         else:
             shown = power
         peak = float(shown.max())
+        if scale == "mel":
+            mel_readouts = {
+                "flat_tilt_db": flat_spectrum_tilt_db(weights),
+                "loudest_band_db": round(10 * np.log10(peak), 1) + 0.0 if peak > 0 else None,
+            }
         if values["db"]:
             top_db = values["top_db"]
             shown = librosa.power_to_db(shown, ref=peak if peak > 0 else 1.0, amin=1e-10, top_db=top_db)
@@ -316,6 +343,7 @@ class SpectrogramExplorer(Explorer):
             "n_frames": n_frames,
             "shape": (rows, n_frames),
             "shown_hz": (max(fmin, LOG_FLOOR_HZ) if scale == "log" else fmin, fmax),
+            **mel_readouts,
         }
         return SpectrogramFrame(readouts=readouts, data={"S": shown, "power": power}, audio=self.y, audio_sr=sr,
                                 warning=" ".join(w for w in panel_warnings if w), shown=shown, vmin=vmin, vmax=vmax, label=label)
@@ -326,7 +354,7 @@ class SpectrogramExplorer(Explorer):
         panel = self._panel
         panel.set_frequency_scale(scale, low, fmax)
         if scale == "mel":
-            rows = mel_band_index(fmin=fmin, fmax=fmax, n_mels=values["n_mels"])
+            rows = mel_band_index(fmin=fmin, fmax=fmax, n_mels=values["n_mels"], htk=values["htk"])
         else:
             rows = fft_bin_index(sr=self.sr, n_fft=n_fft)
         panel.set_clim(frame.vmin, frame.vmax)
@@ -338,11 +366,14 @@ class SpectrogramExplorer(Explorer):
     def _relevant(self, values):
         return {"n_mels": values["scale"] == "mel", "top_db": values["db"]}
 
+    def _shown(self, values):
+        return {name: values["scale"] == "mel" for name in MEL_ONLY}
+
     def _readout_rows(self, readouts, values):
         n, sr = len(self.y), self.sr
         rows, frames = readouts["shape"]
         shape_rule = "n_mels" if values["scale"] == "mel" else "1 + n_fft // 2"
-        return [
+        table = [
             ("Δf = sr / n_fft", f"{sr} / {values['n_fft']} = {readouts['delta_f_hz']:.6g} Hz"),
             ("Δt = hop_length / sr", f"{values['hop_length']} / {sr} s = {readouts['delta_t_ms']:.6g} ms"),
             ("window = win_length / sr", f"{readouts['window_ms']:.6g} ms"),
@@ -353,3 +384,11 @@ class SpectrogramExplorer(Explorer):
             (f"shape = ({html.escape(shape_rule)}, frames)", f"({rows}, {frames})"),
             ("frequencies shown", "{:g} … {:g} Hz".format(*readouts["shown_hz"])),
         ]
+        if "flat_tilt_db" in readouts:
+            tilt, loudest = readouts["flat_tilt_db"], readouts["loudest_band_db"]
+            table += [
+                (f"flat spectrum, top band / lowest (htk={values['htk']}, norm={values['norm']})",
+                 "–" if tilt is None else f"{tilt:+.1f} dB"),
+                ("loudest mel value, before ref=max", "–" if loudest is None else f"{loudest:.1f} dB re power 1"),
+            ]
+        return table

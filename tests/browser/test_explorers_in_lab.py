@@ -108,8 +108,9 @@ def drive_explorer(page, explorer) -> str:
     changed = {"image": False, "readouts": False, "audio": False}
     for name in control_names(explorer):
         control = explorer.locator(f".cu-control-{name}")
-        if name == "presentation" or control.evaluate("el => el.querySelector('[disabled]') !== null"):
-            continue  # presentation is checked below; a greyed-out control has no effect in this setting
+        if name == "presentation" or not control.is_visible() or \
+                control.evaluate("el => el.querySelector('[disabled]') !== null"):
+            continue  # presentation is checked below; a hidden or greyed-out control has no effect in this setting
         started = time.monotonic()
         action = move(page, control)
         after = wait_for_response(explorer, before, f"{kind}.{name} ({action})")
