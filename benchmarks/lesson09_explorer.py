@@ -1,7 +1,7 @@
 """How long does lesson 09's explorer (§10) take to re-evaluate, against recomputing the features from audio?
 
-Runs the lesson's own cells (set-up, data, spectrograms, representations, PCEN, TFLM, noisy copies, explorer) on
-all 2 940 FSDD clips in this process, then times one call of its ``explore`` — what a changed control runs — in
+Runs the lesson's own cells (set-up, data, spectrograms, folds, representations, PCEN, TFLM, noisy copies,
+explorer) on the lesson's clips in this process, then times one call of its ``explore`` — what a changed control runs — in
 three ways, each the median of ``--repeats`` calls, all in the same run:
 
 (a) kept: a setting already seen (the explorer keeps the pooled features of every setting it computed): only the
@@ -27,7 +27,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON = REPO / "notebooks" / "09_features_for_models.ipynb"
-CELLS = ["setup", "data", "frames", "reps", "pcen", "tflm", "noisy-mix", "noisy-reps", "explorer-def"]
+CELLS = ["setup", "data", "frames", "loso", "loso-fig", "reps", "pcen", "tflm", "noisy-mix", "noisy-reps",
+         "explorer-def"]
 TARGET_S = 2.0
 # Settings a student steps through: each is new once, then kept.
 SETTINGS = [("log-mel", 20, "train", "10 dB"), ("MFCC 13", 64, "train", "0 dB"), ("PCEN-mel", 20, "none", "20 dB"),

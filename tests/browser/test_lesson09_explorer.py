@@ -1,7 +1,7 @@
 """Lesson 09's explorer (§10, an ``interact`` over ``explore``) in a real JupyterLab, driven with headless Chromium.
 
-The test writes a small notebook made of the lesson's own cells (set-up, data, spectrograms, representations, PCEN,
-TFLM, noisy copies, explorer), on the first recordings of every digit and speaker so that it runs in seconds, opens
+The test writes a small notebook made of the lesson's own cells (set-up, data, spectrograms, folds, representations,
+PCEN, TFLM, noisy copies, explorer), on the first recordings of every digit and speaker so that it runs in seconds, opens
 it, runs it, changes the test-SNR and representation dropdowns and checks that the explorer's output shows what the
 same ``explore`` call gives in this Python process, and that its confusion-matrix figure is redrawn.
 """
@@ -18,7 +18,8 @@ import pytest
 from harness import REPO, open_notebook, run_all_cells
 
 LESSON = REPO / "notebooks" / "09_features_for_models.ipynb"
-CELLS = ["setup", "data", "frames", "reps", "pcen", "tflm", "noisy-mix", "noisy-reps", "explorer-def", "explorer"]
+CELLS = ["setup", "data", "frames", "loso", "loso-fig", "reps", "pcen", "tflm", "noisy-mix", "noisy-reps",
+         "explorer-def", "explorer"]
 ALL_CLIPS = "clips = [clip for clip in every_clip if int(clip.name.split(\"_\")[2]) <= 20]   # recordings 1–20\n"
 FEW_CLIPS = 'clips = [clip for clip in every_clip if int(clip.name.split("_")[2]) <= 4]\n'
 RESPONSE_TIMEOUT_S = 60.0
@@ -39,7 +40,7 @@ def small_lesson():
     folder = REPO / "tests" / "browser" / "_lesson09_tmp"
     folder.mkdir(exist_ok=True)
     sources = lesson_sources()
-    notebook = nbformat.v4.new_notebook()
+    notebook = nbformat.v4.new_notebook(metadata=nbformat.read(LESSON, as_version=4).metadata)  # its kernel
     notebook.cells = [nbformat.v4.new_code_cell(sources[cell_id]) for cell_id in CELLS]
     path = folder / "lesson09_explorer.ipynb"
     nbformat.write(notebook, path)
