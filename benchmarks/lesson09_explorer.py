@@ -1,8 +1,8 @@
 """How long does lesson 09's explorer (§10) take to re-evaluate, against recomputing the features from audio?
 
 Runs the lesson's own cells (set-up, data, spectrograms, folds, representations, PCEN, TFLM, noisy copies,
-explorer) on the lesson's clips in this process, then times one call of its ``explore`` — what a changed control runs — in
-three ways, each the median of ``--repeats`` calls, all in the same run:
+explorer) on the lesson's clips in this process, then times one call of its ``explore`` (what a changed control
+runs) in three ways, each the median of ``--repeats`` calls, all in the same run:
 
 (a) kept: a setting already seen (the explorer keeps the pooled features of every setting it computed): only the
     six leave-one-speaker-out folds and the confusion-matrix figure;
