@@ -1,9 +1,10 @@
 """Lesson 09's explorer (§10, an ``interact`` over ``explore``) in a real JupyterLab, driven with headless Chromium.
 
-The test writes a small notebook made of the lesson's own cells (set-up, data, spectrograms, folds, representations,
-PCEN, TFLM, noisy copies, explorer), on the first recordings of every digit and speaker so that it runs in seconds,
-opens it, runs it, changes the test-SNR and representation dropdowns and checks that the explorer's output shows what the
-same ``explore`` call gives in this Python process, and that its confusion-matrix figure is redrawn.
+The test writes a small notebook made of the lesson's own cells (set-up, data, spectrograms, folds,
+representations, PCEN, TFLM, noisy copies, explorer), on the first recordings of every digit and speaker so that it
+runs in seconds, opens it, runs it, changes the test-SNR and representation dropdowns and checks that the explorer's
+output shows what the same ``explore`` call gives in this Python process, and that its confusion-matrix figure is
+redrawn.
 """
 
 from __future__ import annotations
