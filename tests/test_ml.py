@@ -250,3 +250,40 @@ def test_augmented_copies_train_only_on_the_training_rows():
     assert not np.array_equal(with_copy.predicted, ml.evaluate(X, labels, folds).predicted)
     with pytest.raises(ParameterError, match="augmented\\[0\\] must be finite and shaped like X"):
         ml.evaluate(X, labels, folds, augmented=[X[:5]])
+
+
+@pytest.mark.parametrize("normalization", ml.NORMALIZATIONS)
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_linear_evaluate_predicts_what_ridgeclassifier_predicts(normalization, n_classes):
+    """The fold-sum ridge must equal scikit-learn's RidgeClassifier fitted fold by fold, for every option."""
+    X, labels, speakers = digits_like(seed=3, n_classes=n_classes, per_class=4, speaker_offset=2.0)
+    unbalanced = labels != 0
+    unbalanced[np.flatnonzero(labels == 0)[::2]] = True  # class 0 has half the clips: the intercepts differ
+    X, labels, speakers = X[unbalanced], labels[unbalanced], speakers[unbalanced]
+    X = X * np.linspace(0.01, 100, X.shape[1]) + 50  # columns of very different scales and a large mean
+    folds = ml.speaker_folds(speakers)
+    X_test = X + np.random.default_rng(4).normal(0, 1.5, X.shape)
+    copy = X + np.random.default_rng(5).normal(0, 1.0, X.shape)
+    for kwargs in ({}, {"X_test": X_test}, {"augmented": [copy]}):
+        got = ml.evaluate(X, labels, folds, normalization=normalization, **kwargs)
+        test_X = kwargs.get("X_test", X)
+        for fold in folds:
+            train = np.concatenate([X[fold.train]] + [c[fold.train] for c in kwargs.get("augmented", [])])
+            train_labels = np.tile(labels[fold.train], 1 + len(kwargs.get("augmented", [])))
+            test = test_X[fold.test]
+            if normalization != "none":
+                fitted = np.concatenate([train, test]) if normalization == "all" else train
+                mean, std = fitted.mean(axis=0), fitted.std(axis=0)
+                train, test = (train - mean) / std, (test - mean) / std
+            expected = ml.make_classifier("linear").fit(train, train_labels).predict(test)
+            np.testing.assert_array_equal(got.predicted[fold.test], expected)
+
+
+def test_linear_evaluate_with_a_single_fold_and_partial_folds():
+    X, labels, speakers = digits_like(seed=6)
+    fold = ml.speaker_folds(speakers)[2]
+    half = ml.Fold(train=fold.train[::2], test=fold.test, held_out=fold.held_out)  # fewer train rows than others
+    for chosen in (fold, half):
+        got = ml.evaluate(X, labels, [chosen], normalization="none").predicted[chosen.test]
+        expected = ml.make_classifier("linear").fit(X[chosen.train], labels[chosen.train]).predict(X[chosen.test])
+        np.testing.assert_array_equal(got, expected)
