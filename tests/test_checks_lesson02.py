@@ -180,7 +180,30 @@ def test_third_harmonic_hint_names_the_arrays_the_notebook_defines(capsys):
 
 
 def test_frame_length_uses_the_measured_every_phase_distances():
-    """2.25 bins for Hann and 1.5 for the rectangular window, as the lesson's phase table measures them."""
-    assert "at least 2.25 bins apart" in feedback(lesson02.frame_length, 1024)[1]
-    assert "from 1.5 bins" in feedback(lesson02.frame_length, 1024)[1]
+    """2.25 bins for Hann and 1.5 for the rectangular window, as the lesson's phase table measures them; the message
+    for 1024 (1.67 bins) quotes the table's Hann counts around that distance, not a half-lobe argument."""
+    text = feedback(lesson02.frame_length, 1024)[1]
+    assert "1.67 bins apart" in text and "from 1.5 bins" in text
+    assert "7 of 16 at 1.5 bins, 9 at 1.75" in text and "at every phase only from 2.25 bins apart" in text
+    assert "main lobe" not in text
     assert "2.25 bins" in feedback(lesson02.frame_length, 2048)[1]
+
+
+def test_frame_length_hann_phase_counts_are_the_measured_ones():
+    """The checker's Hann counts, measured again: equal tones at 16 relative phases, two peaks = a dip of 1 dB."""
+    import scipy.signal
+
+    from course_utils import dsp
+
+    def two_peaks(bins_apart, phase, n=64, oversample=64):
+        t = np.arange(n)
+        pair = np.cos(2 * np.pi * 16 * t / n) + np.cos(2 * np.pi * (16 + bins_apart) * t / n + phase)
+        magnitude = np.abs(np.fft.rfft(pair * dsp.get_window("hann", n), oversample * n))
+        response = 20 * np.log10(np.maximum(magnitude, 1e-10))
+        between = response[int((16 - 0.75) * oversample): int((16 + bins_apart + 0.75) * oversample)]
+        return len(scipy.signal.find_peaks(between, prominence=1)[0]) >= 2
+
+    phases = 2 * np.pi * np.arange(16) / 16
+    measured = {d: sum(two_peaks(d, p) for p in phases) for d in lesson02.HANN_TWO_PEAK_PHASES}
+    assert measured == lesson02.HANN_TWO_PEAK_PHASES
+    assert measured[lesson02.HANN_BINS_APART] == 16 and measured[lesson02.HANN_BINS_APART - 0.25] < 16

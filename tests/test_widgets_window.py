@@ -168,3 +168,89 @@ def test_spectrum_axes_hold_only_the_lines_drawn():
     lines = ex.artists["spectrum"].axes.get_lines()
     assert len(lines) == 5  # two tone markers, the reference, the spectrum and the bin dots; no orphan line
     assert all(line in ex.artists.values() for line in lines)
+
+
+def test_dip_readout_does_not_depend_on_the_zero_padding_drawn():
+    """The dip is measured on a spectrum 16 times finer than the bins: at zero_padding=1 the dots alone would miss it."""
+    freq2 = 1031.25 + 2 * BIN_HZ
+    ex = WindowExplorer(sr=SR, window="hann", n_fft=N_FFT, zero_padding=16, freq=1031.25, freq2=freq2,
+                        level2_db=0.0, phase2_deg=135.0)
+    fine = ex.readouts["dip_db"]
+    assert fine == pytest.approx(independent_dip_db("hann", N_FFT, 16, 1031.25, freq2, 0.0, 135.0), abs=0.051)
+    assert fine > 8
+    for padding in (1, 2, 4, 8):
+        ex.set(zero_padding=padding)
+        assert ex.readouts["dip_db"] == fine
+    ex.set(zero_padding=1)
+    assert independent_dip_db("hann", N_FFT, 1, 1031.25, freq2, 0.0, 135.0) < 2  # what the drawn dots show
+
+
+def test_dip_readout_reaches_the_floor_when_the_tones_cancel_exactly():
+    """Two equal tones 2 bins apart in opposite phase cancel exactly midway: the valley sits on the -120 dB floor."""
+    from course_utils.widgets.fourier import FLOOR_DB
+
+    ex = WindowExplorer(sr=SR, window="hann", n_fft=N_FFT, zero_padding=4, freq=1031.25, freq2=1031.25 + 2 * BIN_HZ,
+                        level2_db=0.0, phase2_deg=180.0)
+    midway = np.argmin(np.abs(ex.data["frequencies"] - (1031.25 + BIN_HZ)))
+    assert ex.data["spectrum_db"][midway] == FLOOR_DB
+    lower_peak = independent_dip_db("hann", N_FFT, 16, 1031.25, 1031.25 + 2 * BIN_HZ, 0.0, 180.0) + FLOOR_DB
+    assert 0 < lower_peak < 0.5 and ex.readouts["dip_db"] == round(lower_peak - FLOOR_DB, 1)
+
+
+@pytest.mark.parametrize("window", ["boxcar", "hann", "hamming", "blackman"])
+def test_dip_readout_is_none_for_tones_more_than_eight_bins_apart(window):
+    """Far apart, the "valley" would be a side-lobe null (e.g. 56.9 dB for Hann at the lesson's start): no readout."""
+    ex = WindowExplorer(sr=SR, window=window, n_fft=N_FFT, zero_padding=4, freq=1030.0, freq2=2530.0, level2_db=-60.0)
+    assert ex.readouts["dip_db"] is None
+    assert "dip_db=None" in ex.summary() and "dip_db = None" in ex.alt_text()
+    assert "n/a: the tones are more than 8 bins apart" in ex._readouts_html.value
+    ex.set(level2_db=0.0)  # even a tone as strong as tone 1
+    assert ex.readouts["dip_db"] is None
+    ex.set(freq=1031.25, freq2=1031.25 + 8 * BIN_HZ)  # 8 bins apart: still the question
+    assert ex.readouts["dip_db"] is not None and ex.readouts["dip_db"] > 3
+    ex.set(freq2=1031.25 + 8 * BIN_HZ + ex.controls["freq2"].step)
+    assert ex.readouts["dip_db"] is None
+    ex.set(n_fft=512)  # the span is in bins: 8.03 bins of 256 points are 16.06 bins of 512, 4.02 of 128
+    assert ex.readouts["dip_db"] is None
+    ex.set(n_fft=128)
+    assert ex.readouts["dip_db"] is not None
+
+
+def test_dip_readout_is_none_for_a_tone_buried_in_side_lobes():
+    """Tone 2 at -60 dB, 6 bins above tone 1: through the rectangular window a side lobe of tone 1 lies half a bin
+    from it, so a peak "near tone 2" exists, but it is tone 1's; through Blackman tone 2 has a peak of its own."""
+    import scipy.signal
+
+    freq2 = 1031.25 + 6 * BIN_HZ
+    ex = WindowExplorer(sr=SR, window="boxcar", n_fft=N_FFT, zero_padding=16, freq=1031.25, freq2=freq2,
+                        level2_db=-60.0)
+    f, spectrum = ex.data["frequencies"], ex.data["spectrum_db"]
+    peaks, _ = scipy.signal.find_peaks(spectrum)
+    nearest = peaks[np.argmin(np.abs(f[peaks] - freq2))]
+    assert abs(f[nearest] - freq2) <= BIN_HZ / 2  # the trap: a local maximum right beside tone 2 ...
+    tone1_alone = WindowExplorer(sr=SR, window="boxcar", n_fft=N_FFT, zero_padding=16, freq=1031.25, level2_db=None)
+    assert abs(spectrum[nearest] - tone1_alone.data["spectrum_db"][nearest]) < 0.5  # ... that tone 1 makes alone
+    assert ex.readouts["dip_db"] is None
+    assert "n/a: no peak of tone 2's own" in ex._readouts_html.value
+    for window in ("hann", "hamming"):
+        ex.set(window=window)
+        assert ex.readouts["dip_db"] is None
+    ex.set(window="blackman")
+    expected = independent_dip_db("blackman", N_FFT, 16, 1031.25, freq2, -60.0, 0.0)
+    assert ex.readouts["dip_db"] == pytest.approx(expected, abs=0.051) and expected > 3
+    for level in (-80.0, -100.0):  # lower still, even Blackman's side lobes bury it
+        ex.set(level2_db=level)
+        assert ex.readouts["dip_db"] is None
+
+
+@pytest.mark.parametrize("window", ["boxcar", "hann", "hamming", "blackman"])
+def test_dip_readout_always_reads_a_number_for_equal_close_tones(window):
+    """Two equal tones are never buried: within 8 bins every distance and phase gives a number (0 = one peak)."""
+    ex = WindowExplorer(sr=SR, window=window, n_fft=N_FFT, zero_padding=4, freq=1031.25, level2_db=0.0)
+    for bins_apart in (-5.0, -0.5, 0.25, 1.0, 2.5, 4.75, 7.5):
+        ex.set(freq2=1031.25 + bins_apart * BIN_HZ)
+        for phase in (0.0, 90.0, 180.0, 270.0):
+            ex.set(phase2_deg=phase)
+            assert ex.readouts["dip_db"] is not None, (bins_apart, phase)
+    ex.set(freq2=1031.25 + 0.5 * BIN_HZ, level2_db=-40.0)  # a weak tone inside tone 1's main lobe melts into it
+    assert ex.readouts["dip_db"] == 0

@@ -136,6 +136,8 @@ RESOLVE_SR = 16000
 RESOLVE_TONES = (440.0, 466.16)  # A4 and A♯4, one semitone apart
 HANN_BINS_APART = 2.25  # lesson 02 measures it: from 2.25 bins apart, two Hann-windowed tones show two peaks at every phase
 BOXCAR_BINS_APART = 1.5  # the same measurement for the rectangular window
+# The Hann row of that table: how many of 16 relative phases show two peaks (a dip of at least 1 dB), by distance
+HANN_TWO_PEAK_PHASES = {1.0: 2, 1.25: 5, 1.5: 7, 1.75: 9, 2.0: 11, 2.25: 16}
 
 
 def _reference_frame_length():
@@ -176,9 +178,13 @@ def frame_length(got, expected):
     if apart >= 1:
         enough_for_boxcar = (f"That would do for the rectangular window (two peaks at every phase from "
                              f"{BOXCAR_BINS_APART:g} bins), but " if apart >= BOXCAR_BINS_APART else "")
+        below, above = (max(d for d in HANN_TWO_PEAK_PHASES if d <= apart),
+                        min(d for d in HANN_TWO_PEAK_PHASES if d > apart))
         return wrong(f"With n_fft = {n}, Δf = {delta_f:.2f} Hz and the tones are {apart:.2f} bins apart. "
-                     f"{enough_for_boxcar}a Hann window's main lobe is 4 bins wide: the tones need to be at least "
-                     f"{HANN_BINS_APART:g} bins apart.")
+                     f"{enough_for_boxcar}a Hann window shows two peaks at only some relative phases that close "
+                     f"(the lesson's table: {HANN_TWO_PEAK_PHASES[below]} of 16 at {below:g} bins, "
+                     f"{HANN_TWO_PEAK_PHASES[above]} at {above:g}); at every phase only from {HANN_BINS_APART:g} "
+                     "bins apart.")
     return wrong(f"With n_fft = {n}, Δf = {delta_f:.1f} Hz, wider than the {separation:.2f} Hz between the tones: "
                  "they are less than one bin apart.")
 

@@ -24,6 +24,8 @@ ZOOM_BINS = 8  # the zoomed view shows tone 1 ± this many bins of the n_fft-poi
 ZOOM_YLIM = (-60.0, 10.0)  # and the top 70 dB, so that a dip of a few dB between close tones is visible
 SHAPE_OVERSAMPLING = 64  # zero-padding factor used to measure a window's main lobe and side lobes
 FLOOR_DB = -120.0
+DIP_SPAN_BINS = ZOOM_BINS  # the dip readout is for tones at most this many bins apart: the ones the zoom shows
+DIP_OVERSAMPLING = 16  # and is measured on a DFT this many times finer than the bins, whatever zero padding is drawn
 
 
 def window_shape(window: str, n_fft: int) -> tuple[float, float]:
@@ -58,17 +60,46 @@ def amplitude_spectrum_db(frame, window, n_points):
     return 20 * np.log10(np.maximum(magnitude, 10 ** (FLOOR_DB / 20)))
 
 
-def dip_between_peaks_db(frequencies, spectrum_db, freq, freq2):
-    """Depth in dB of the valley between the peaks of two tones in a (zero-padded) spectrum.
+def dip_between_tones_db(tone1, tone2, window, *, sr, freq, freq2):
+    """Depth in dB of the valley between the spectral peaks of two tones in one frame; None when there is no such
+    question to answer.
 
-    Used by :class:`WindowExplorer` (notebooks/02_fourier_transform.ipynb). Each tone's peak is the local maximum of
-    ``spectrum_db`` nearest to the tone's frequency; the dip is the lower of the two peaks minus the lowest point
-    between them, and 0 when both tones have the same nearest peak (they melt into one).
+    Used by :class:`WindowExplorer` (notebooks/02_fourier_transform.ipynb). The spectrum of ``(tone1 + tone2) ·
+    window`` is taken on a DFT ``DIP_OVERSAMPLING`` times finer than the bins, whatever zero padding is drawn, so
+    that a dip narrower than a bin is not missed. Each tone's peak is the local maximum nearest to the tone's
+    frequency; the dip is the lower of the two peaks minus the lowest point between them, and 0 when both tones have
+    the same nearest peak (they melt into one).
+
+    The result is None when the tones are more than ``DIP_SPAN_BINS`` bins apart (two separate peaks are then not in
+    question, and the "valley" would be the depth of a side-lobe null) and when the spectrum has no peak of tone 2's
+    own: at the local maximum nearest tone 2, tone 1 alone is stronger than tone 2 alone. That maximum is then a
+    side lobe of tone 1 (tone 2 is buried), even when it lies close to tone 2: side lobes are only a bin apart.
+
+    Parameters
+    ----------
+    tone1, tone2 : numpy.ndarray
+        The two tones' samples over the frame, each as long as ``window``.
+    window : numpy.ndarray
+        The window (its length is the frame length ``n_fft``).
+    sr : int
+        Sample rate in Hz.
+    freq, freq2 : float
+        The tones' frequencies in Hz.
     """
-    padded = np.concatenate([[-np.inf], spectrum_db, [-np.inf]])
+    if abs(freq2 - freq) > DIP_SPAN_BINS * sr / len(window):
+        return None
+    n_points = DIP_OVERSAMPLING * len(window)
+    both, alone1, alone2 = (amplitude_spectrum_db(x, window, n_points) for x in (tone1 + tone2, tone1, tone2))
+    frequencies = np.arange(len(both)) * sr / n_points
+    padded = np.concatenate([[-np.inf], both, [-np.inf]])
     peaks = np.flatnonzero((padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:]))
-    first, second = sorted(int(peaks[np.argmin(np.abs(frequencies[peaks] - f))]) for f in (freq, freq2))
-    return float(min(spectrum_db[first], spectrum_db[second]) - spectrum_db[first: second + 1].min())
+    first, second = (int(peaks[np.argmin(np.abs(frequencies[peaks] - f))]) for f in (freq, freq2))
+    if first == second:
+        return 0.0
+    if alone2[second] <= alone1[second]:
+        return None
+    low, high = sorted((first, second))
+    return float(min(both[low], both[high]) - both[low: high + 1].min())
 
 
 class WindowExplorer(Explorer):
@@ -84,9 +115,10 @@ class WindowExplorer(Explorer):
     grey line, to compare two windows in one picture. The readout ``peak_bin_amplitude`` is the highest of the
     ``n_fft`` bins (the dots) in units of tone 1's amplitude: 1 for a tone on a bin, less between bins (the
     scalloping loss: about 0.85 for Hann at half a bin, 0.64 for the rectangular window). With tone 2 on, the readout
-    ``dip_db`` is the depth of the valley between the two tones' peaks (0 when they melt into one peak; see
-    :func:`dip_between_peaks_db`), and ``view="zoom"`` shows tone 1 ± 8 bins and the top 70 dB, where a dip of a few
-    dB can be seen. The frequency sliders move in steps of sr / 8192 Hz (1.953125 Hz at 16 kHz), so every bin and
+    ``dip_db`` is the depth of the valley between the two tones' peaks, measured 16 times finer than the bins whatever
+    the zero padding (0 when they melt into one peak); it is None, shown as "n/a", when the tones are more than 8 bins
+    apart or tone 2 has no peak of its own, buried in tone 1's side lobes (see :func:`dip_between_tones_db`).
+    ``view="zoom"`` shows tone 1 ± 8 bins and the top 70 dB, where a dip of a few dB can be seen. The frequency sliders move in steps of sr / 8192 Hz (1.953125 Hz at 16 kHz), so every bin and
     every half bin of every ``n_fft`` can be reached.
 
     Parameters
@@ -180,10 +212,11 @@ class WindowExplorer(Explorer):
         sr, n_fft, padding = self.sr, values["n_fft"], values["zero_padding"]
         window = dsp.get_window(values["window"], n_fft)
         n = np.arange(n_fft)
-        frame = np.sin(2 * np.pi * values["freq"] * n / sr)
+        frame = tone1 = np.sin(2 * np.pi * values["freq"] * n / sr)
         if values["level2_db"] is not None:
             phase2 = np.deg2rad(values["phase2_deg"])
-            frame = frame + 10 ** (values["level2_db"] / 20) * np.sin(2 * np.pi * values["freq2"] * n / sr + phase2)
+            tone2 = 10 ** (values["level2_db"] / 20) * np.sin(2 * np.pi * values["freq2"] * n / sr + phase2)
+            frame = tone1 + tone2
         windowed = frame * window
         spectrum_db = amplitude_spectrum_db(frame, window, padding * n_fft)
         reference_db = None
@@ -206,8 +239,8 @@ class WindowExplorer(Explorer):
             "peak_bin_amplitude": round(10 ** (peak_bin_db / 20), 3),
         }
         if values["level2_db"] is not None:
-            dip = dip_between_peaks_db(frequencies, spectrum_db, values["freq"], values["freq2"])
-            readouts["dip_db"] = round(dip, 1)
+            dip = dip_between_tones_db(tone1, tone2, window, sr=sr, freq=values["freq"], freq2=values["freq2"])
+            readouts["dip_db"] = None if dip is None else round(dip, 1)
         data = {"frequencies": frequencies, "spectrum_db": spectrum_db, "windowed": windowed}
         if reference_db is not None:
             data["reference_db"] = reference_db
@@ -257,4 +290,12 @@ class WindowExplorer(Explorer):
             ("highest side lobe", f"{readouts['highest_sidelobe_db']:g} dB"),
             ("spectrum peak", f"{readouts['peak_hz']:g} Hz"),
             ("highest bin (dots), tone 1 = 1", f"{readouts['peak_bin_amplitude']:.3f}"),
-        ] + ([("dip between the two peaks", f"{readouts['dip_db']:g} dB")] if "dip_db" in readouts else [])
+        ] + ([("dip between the two peaks", self._dip_text(readouts["dip_db"], values))] if "dip_db" in readouts
+             else [])
+
+    def _dip_text(self, dip_db, values):
+        if dip_db is not None:
+            return f"{dip_db:g} dB"
+        if abs(values["freq2"] - values["freq"]) > DIP_SPAN_BINS * self.sr / values["n_fft"]:
+            return f"n/a: the tones are more than {DIP_SPAN_BINS} bins apart"
+        return "n/a: no peak of tone 2's own (buried in tone 1's side lobes)"
