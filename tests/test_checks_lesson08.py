@@ -234,11 +234,27 @@ def _q(v):
         (lambda v: np.clip(_q(v) - 127, -128, 127).astype(np.int8), "Off by one"),
         (lambda v: np.clip(_q(v) - 128, -128, 127), "astype(np.int8)"),
         (lambda v: np.clip(v.astype(np.int64) // 3 - 128, -128, 127).astype(np.int8), "Hint:"),
+        (lambda v: np.clip(np.round(v / 25.6 / (26 / 256)) - 128, -128, 127).astype(np.int8), "665.6"),
+        (lambda v: np.clip(np.floor(v.astype(np.float64) * 256 / 665.6 + 0.5) - 128, -128, 127), "665.6"),
+        (lambda v: np.clip(np.trunc(v / 25.6 / (26 / 256)) - 128, -128, 127).astype(np.int8), "cut off"),
+        (lambda v: np.clip(np.round(v / 25.6 / 0.10171568) - 128, -128, 127).astype(np.int8), "model's own input"),
+        (lambda v: np.clip(np.round(v / 25.6 / np.float32(0.10171568)) + -128, -128, 127).astype(np.int8),
+         "differ on 76 of these 1503"),
+        (lambda v: np.clip((v / 25.6 / 0.10171568).astype(np.int64) - 128, -128, 127).astype(np.int8), "cut off"),
+        (lambda v: np.full(v.shape, np.nan), "1503 of the 1503 values you returned are NaN"),
+        (lambda v: np.where(v > 1000, np.nan, _q(v) - 128), "are NaN"),
+        (lambda v: np.zeros_like(v), "Every value you returned is 0"),
+        (lambda v: np.zeros(v.shape, np.int8), "from 663 up give 127"),
     ],
 )
 def test_log_to_int8_typical_mistakes_get_their_hint(student, hint):
     passed, text = feedback(lesson08.log_to_int8, student)
     assert passed is False and hint in text, text
+
+
+def test_log_to_int8_knows_the_models_real_input_scale():
+    scale, zero_point = tm.MicroSpeechModel().input_quantization
+    assert lesson08.MODEL_INPUT_SCALE == float(scale) and zero_point == -128
 
 
 def test_log_to_int8_accepts_np_round_which_never_meets_a_tie():
@@ -261,11 +277,28 @@ def test_log_to_int8_accepts_np_round_which_never_meets_a_tie():
         (22.4, "30 ms"),
         (32.928, "50 hops per second"),
         (0.672, "once per second"),
-        (64, "is not it"),
+        (34, "rounded to a whole MHz"),
+        (33, "too slow: 33 MHz delivers 660 000 cycles"),
+        (34.4, "at 2 cycles each"),
+        (34.01, "at 1 cycle each"),
+        (672000, "number of clock cycles one hop needs"),
+        (672e3, "not a frequency"),
+        (64, "the nRF52840's clock"),
+        (-33.6, "the right size, but negative"),
+        (-5, "is negative"),
+        (50, "is not it"),
     ],
 )
 def test_clock_mhz_feedback(answer, hint):
     assert hint in feedback(lesson08.clock_mhz, answer)[1]
+
+
+def test_clock_mhz_knows_the_frontend_count_of_the_lesson():
+    # The notebook's per-frame count (section 9): window, FFT, real split, energy, filterbank, 3 + 4 + 3 + 1 per channel
+    tables = tm.mel_filterbank_tables()
+    count = 480 + 4 * 64 * 20 + 128 * 8 + 2 + 2 * (tables.end_index - tables.start_index)
+    count += 2 * int(tables.channel_widths.sum()) + (3 + 4 + 3 + 1) * 40
+    assert count == lesson08.FRONTEND_MULTIPLIES
 
 
 def test_clock_mhz_uses_the_models_real_multiply_count():

@@ -284,6 +284,27 @@ def _log_cases() -> np.ndarray:
     return np.concatenate([np.arange(0, 1500), [2000, 4000, 32767]]).astype(np.int16)
 
 
+# The int8 step, in log units, of three formulas a student may write. The frontend's fixed formula divides v·256 by
+# the integer 666; 666 is 25.6 × 26 = 665.6 rounded. The model's input tensor has its own scale (see the notebook).
+FLOAT_STEP = 25.6 * 26 / 256  # v / 25.6 / (26/256): the fixed formula's idea in floats, 665.6 not 666
+MODEL_INPUT_SCALE = 0.10171568393707275  # micro_speech_quantized.tflite's input tensor (a float32); zero point -128
+MODEL_STEP = 25.6 * MODEL_INPUT_SCALE
+
+
+def _float_codes(v: np.ndarray, step: float, to_integer) -> np.ndarray:
+    return np.clip(to_integer(v.astype(np.float64) / step) - 128, -128, 127)
+
+
+def _rounded_by(values: np.ndarray, v: np.ndarray, step: float) -> str | None:
+    # Which float conversion of v / step reproduces the answer: "rounded" (np.round; + 0.5 then floor gives the same
+    # here), "cut" (np.trunc, .astype(int); v ≥ 0), or None.
+    if _exactly(values, _float_codes(v, step, np.round)):
+        return "rounded"
+    if _exactly(values, _float_codes(v, step, np.trunc)):
+        return "cut"
+    return None
+
+
 @function_exercise(
     reference=_reference_log_to_int8,
     cases=lambda: [Case("log_to_int8(v)", (_log_cases(),))],
@@ -303,6 +324,18 @@ def log_to_int8(got, expected, case):
     values = got.astype(np.float64)
     first = int(np.flatnonzero(values != expected)[0])
     said = f"For v = {int(v[first])} you returned {values[first]:g}; expected {int(expected[first])}."
+    not_a_number = np.isnan(values)
+    if not_a_number.any():
+        return (f"{said} {np.count_nonzero(not_a_number)} of the {v.size} values you returned are NaN (not a "
+                "number). The formula has only integer steps (multiply, add, integer division, clip), and none of "
+                "them can give NaN: it comes from float operations such as 0/0 or np.log of a negative number, or "
+                "from an array made with np.empty or np.full(..., np.nan) and not filled everywhere. Compute on v "
+                "itself: (v.astype(np.int32) * 256 + 333) // 666 − 128, clipped.")
+    if not np.any(values):
+        ceiling = int(v[expected == 127].min())
+        return (f"{said} Every value you returned is 0. In int8, 0 is the middle of the range, not its floor: v = 0 "
+                f"gives -128 and log values from {ceiling} up give 127. Return the computed codes, "
+                "(v.astype(np.int32) * 256 + 333) // 666 − 128 clipped, not an array of zeros.")
     v64 = v.astype(np.int64)
     quotient = (v64 * 256 + 333) // 666
     if _exactly(values, np.clip(quotient, -128, 127)) or _exactly(values, quotient):
@@ -318,10 +351,27 @@ def log_to_int8(got, expected, case):
         return f"{said} v * 256 overflowed int16 and wrapped. Widen first: v.astype(np.int32) * 256."
     if _exactly(values, np.clip(v64 * 256 // 666 - 128, -128, 127)):
         return f"{said} The + 333 is missing: it is half of 666, so the division rounds to nearest."
+    steps_apart = np.count_nonzero(values != expected)
+    rounding = _rounded_by(values, v, MODEL_STEP)
+    if rounding:
+        return (f"{said} That is the model's own input quantization, round(v / 25.6 / scale) − 128 with its scale "
+                f"{MODEL_INPUT_SCALE:.8f} and zero point −128{_cut_note(rounding)}. The frontend does not read the "
+                "model: it uses TFLM's fixed formula, trunc((v * 256 + 333) / 666) − 128, whose step (666/256 = "
+                f"{666 / 256:.4f} log units) is a little smaller than the model's ({MODEL_STEP:.4f}). The two "
+                f"differ on {steps_apart} of these {v.size} values. Write the fixed formula, in integers.")
+    rounding = _rounded_by(values, v, FLOAT_STEP)
+    if rounding:
+        return (f"{said} That is v / 25.6 / (26/256) in floats, v · 256 / 665.6{_cut_note(rounding)}. The frontend "
+                "divides by the integer 666 (25.6 × 26 = 665.6, rounded) and computes in integers: "
+                f"trunc((v * 256 + 333) / 666) − 128. The two differ on {steps_apart} of these {v.size} values.")
     if np.all(np.abs(values - expected) <= 1):
         return (f"{said} Off by one step somewhere: compute trunc((v * 256 + 333) / 666) in integers (// for v ≥ 0), "
                 "then subtract 128 and clamp.")
     return f"{said} Hint: (v.astype(np.int32) * 256 + 333) // 666 − 128, clamped to [-128, 127]."
+
+
+def _cut_note(rounding: str) -> str:
+    return "" if rounding == "rounded" else ", and with the fraction cut off rather than rounded (the + 333 rounds)"
 
 
 # --- Exercise 4: the slowest clock that keeps up ----------------------------------------------------------------
@@ -329,6 +379,12 @@ def log_to_int8(got, expected, case):
 MODEL_MACS = 336_000  # micro_speech: depthwise conv 25·20·8 outputs × 10·8 taps + fully connected 4 × 4000
 CYCLES_PER_MAC = 2
 HOP_SECONDS = 0.020
+BOARD_CLOCK_MHZ = 64  # the nRF52840 of section 1
+FRONTEND_MULTIPLIES = 8_170  # per frame, the notebook's count in section 9
+
+
+def _spaced(count: int) -> str:
+    return f"{count:,}".replace(",", " ")  # 672 000, as the lesson writes numbers
 
 
 def _reference_clock_mhz():
@@ -359,4 +415,31 @@ def clock_mhz(got, expected):
                      "49 is the number of frames in the model's 1 s window.")
     if close(got, expected * HOP_SECONDS, rel=1e-2):
         return wrong(f"{got:g} MHz would do the work once per second; it must be done every 20 ms.")
+    if got < 0:
+        sign = " the right size, but" if close(-got, expected, rel=1e-2) else ""
+        return wrong(f"{got:g} MHz is{sign} negative, and a clock frequency never is: cycles per hop and the hop "
+                     "are both positive numbers.")
+    if close(got, MODEL_MACS * CYCLES_PER_MAC, rel=1e-3):
+        return wrong(f"{got:g} is the number of clock cycles one hop needs, not a frequency. They must all be done "
+                     "within the 0.020 s hop: divide by 0.020 s to get cycles per second (Hz), then by 1 000 000 "
+                     "for MHz.")
+    if close(got, BOARD_CLOCK_MHZ, rel=1e-3):
+        return wrong(f"{got:g} MHz is the nRF52840's clock from section 1, the board's speed, not the model's need. "
+                     "Work out the lowest clock that still keeps up: 336 000 × 2 cycles within each 20 ms hop.")
+    frontend = _spaced(FRONTEND_MULTIPLIES)
+    with_frontend = {cycles: (MODEL_MACS * CYCLES_PER_MAC + FRONTEND_MULTIPLIES * cycles) / HOP_SECONDS / 1e6
+                     for cycles in (1, 2)}  # the frontend's multiplications per frame at 1 or 2 cycles each
+    if got == round(expected):
+        return wrong(f"{got:g} MHz is the answer rounded to a whole MHz, or the model plus the frontend's {frontend} "
+                     f"multiplications per frame at one cycle each ({with_frontend[1]:.1f} MHz). The question counts "
+                     "only the model's multiply-accumulates: give the result to one decimal.")
+    for cycles, mhz in with_frontend.items():
+        if close(got, mhz, rel=1e-3):
+            return wrong(f"{got:g} MHz adds the frontend's {frontend} multiplications per frame, at {cycles} "
+                         f"cycle{'s' if cycles > 1 else ''} each, to the model's 672 000 cycles. The question counts "
+                         "only the model's multiply-accumulates (ignore the frontend).")
+    if got == np.floor(expected):
+        return wrong(f"{got:g} MHz is the answer rounded down, and then the clock is too slow: {got:g} MHz "
+                     f"delivers {_spaced(round(got * 1e6 * HOP_SECONDS))} cycles per hop, fewer than the 672 000 "
+                     "needed. Give the result to one decimal.")
     return wrong(f"{got:g} MHz is not it. Cycles per hop = 336 000 × 2; they must fit in 0.020 s.")
