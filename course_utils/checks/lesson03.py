@@ -34,16 +34,17 @@ def _reference_stft_shape():
 
 
 def _predicted(shapes: Exercise) -> Exercise:
-    """The exercise ``shapes``, whose answer must predict the shape: reading it off an STFT it computes
-    (``librosa.stft(np.zeros(n), …).shape``) gets the right numbers without the formula."""
+    """The exercise ``shapes``, whose answer must predict the shape: reading it off an STFT or framing it computes
+    (``librosa.stft(np.zeros(n), …).shape``, :func:`_stft_functions`) gets the right numbers without the formula."""
 
     def checker(answer):
         recorded = _calls(as_function(answer), {"stft": _stft_functions()})
         feedback = shapes.checker(recorded)
         if feedback.passed and "stft" in recorded.called:
-            return wrong("Right shapes, but read off an STFT your function computes: the exercise is to predict them "
-                         "from n_samples, n_fft, hop_length and center alone, as a model's input layer must be "
-                         "sized before any audio arrives. Count the frames with the padding rule instead.")
+            return wrong("Right shapes, but read off an STFT (or the frames) your function computes: the exercise is "
+                         "to predict them from n_samples, n_fft, hop_length and center alone, as a model's input "
+                         "layer must be sized before any audio arrives. Count the frames with the padding rule "
+                         "instead.")
         return feedback
 
     return dataclasses.replace(shapes, checker=checker)
@@ -194,13 +195,24 @@ def _as_power(result, *, name):
 
 
 def _stft_functions():
-    """The code objects of the STFTs a lesson 03 answer could run instead of working the result out: librosa's and
-    the course's."""
+    """The code objects of what a lesson 03 shape answer could run instead of working the shape out: the STFTs of
+    librosa, the course and SciPy (``stft``, ``spectrogram``, ``ShortTimeFFT``), and the framing functions whose
+    output has the frame count in its shape (``librosa.util.frame``, ``dsp.frame``, NumPy's
+    ``sliding_window_view``)."""
+    import inspect
+
     import librosa
+    import scipy.signal
 
     from .. import dsp
 
-    return {librosa.stft.__code__, dsp.stft.__code__}
+    functions = [librosa.stft, dsp.stft, scipy.signal.stft, scipy.signal.spectrogram, librosa.util.frame, dsp.frame,
+                 np.lib.stride_tricks.sliding_window_view]
+    short_time_fft = getattr(scipy.signal, "ShortTimeFFT", None)  # SciPy 1.12 and later
+    if short_time_fft is not None:
+        functions += [short_time_fft.stft, short_time_fft.spectrogram]
+    # NumPy's functions are dispatchers around a plain Python function: unwrap to the code that runs
+    return {inspect.unwrap(function).__code__ for function in functions}
 
 
 def _spectral_functions():
