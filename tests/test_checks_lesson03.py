@@ -115,6 +115,15 @@ def test_stft_shape_read_off_scipy_or_a_framing_is_not_accepted_either(student):
     assert passed is False and "Right shapes, but read off an STFT (or the frames)" in text, text
 
 
+def test_stft_shape_a_huge_answer_is_echoed_not_wrapped_around():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from casting 1e30 to int64
+        passed, text = feedback(lesson03.stft_shape, lambda n, n_fft, hop, center=True: (10**30, 10**30))
+    assert passed is False and "far too large to be a count, got 1e+30" in text and "-9223372036854775808" not in text
+
+
 def test_stft_shape_formula_passes_with_the_success_message():
     passed, text = feedback(lesson03.stft_shape, lesson03.stft_shape.reference())
     assert passed is True and "All 8 shapes match" in text, text
@@ -208,6 +217,9 @@ def test_scipy_power_alternative_solution_with_complex_mode_passes():
         (lambda y, sr, n_fft, hop: np.abs(librosa.stft(y, n_fft=2 * n_fft, hop_length=hop, center=False)) ** 2,
          "frequency rows"),
         (_two_sided, "two-sided spectrum (return_onesided=False)"),
+        (lambda y, sr, n_fft, hop: np.zeros((1 + n_fft // 2, 1 + (len(y) - n_fft) // hop)), "only zeros"),
+        (lambda y, sr, n_fft, hop: np.full((1 + n_fft // 2, 1 + (len(y) - n_fft) // hop), 2.5),
+         "the same value everywhere (2.5)"),
     ],
 )
 def test_scipy_power_typical_mistakes_get_their_hint(student, hint):
@@ -229,6 +241,7 @@ def _by_hand(y, sr, n_fft, hop_length):
 def test_scipy_power_right_numbers_without_scipy_are_not_accepted(student, hint):
     passed, text = feedback(lesson03.scipy_power, student)
     assert passed is False and hint in text, text
+    assert "nperseg, window, noverlap, detrend and scaling" in text or "nperseg=n_fft" in text, text  # all five
 
 
 def test_scipy_power_accepts_scipy_however_it_is_imported_and_shorttimefft():

@@ -269,12 +269,12 @@ def _through_scipy(numbers: Exercise) -> Exercise:
                              "they may not come from SciPy. Compare with librosa outside scipy_power, and return "
                              "what SciPy computes with no librosa call inside.")
             return wrong("Right numbers, but they come from librosa.stft, the result to reproduce, so nothing about "
-                         "SciPy is tested yet. Return what scipy.signal.spectrogram computes, with its window, "
-                         "noverlap, detrend and scaling set to match.")
+                         "SciPy is tested yet. Return what scipy.signal.spectrogram computes, with its nperseg, "
+                         "window, noverlap, detrend and scaling set to match.")
         if "scipy" not in recorded.called:
             return wrong("Right numbers, but scipy.signal.spectrogram was never called: the exercise is to find the "
                          "SciPy settings that give them. Start from scipy.signal.spectrogram(y, fs=sr, nperseg=n_fft, "
-                         "…) and set window, noverlap, detrend and scaling.")
+                         "…) and set window, noverlap, detrend and scaling too.")
         return feedback
 
     return dataclasses.replace(numbers, checker=checker)
@@ -312,6 +312,10 @@ def scipy_power(S, expected, case):
                 "padding at the ends (librosa's center=False).")
     if not np.all(np.isfinite(S)):
         return f"{call} contains NaN or inf."
+    if np.all(S == S.flat[0]):
+        what = "only zeros" if S.flat[0] == 0 else f"the same value everywhere ({S.flat[0]:.3g})"
+        return (f"{call} holds {what}, not a spectrogram of y: return the power array scipy.signal.spectrogram "
+                "computes from y (the third of its outputs), with its settings changed to match librosa.")
     if np.allclose(S, np.sqrt(expected), rtol=1e-6, atol=1e-9 * np.sqrt(expected).max()):
         return f"{call} looks like magnitudes |X|; the task asks for power, |X|² (mode='psd')."
     strong = expected > 1e-6 * expected.max()
