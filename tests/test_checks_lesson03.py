@@ -64,7 +64,64 @@ def test_stft_shape_read_off_an_stft_is_not_accepted(stft):
         return run(np.zeros(n), n_fft=n_fft, hop_length=hop, center=center).shape
 
     passed, text = feedback(lesson03.stft_shape, read_off)
-    assert passed is False and "Right shapes, but read off an STFT" in text, text
+    assert passed is False and "Right shapes, but read off an STFT (or the frames)" in text, text
+
+
+def _padded_zeros(n, n_fft, center):
+    return np.zeros(n + 2 * (n_fft // 2)) if center else np.zeros(n)
+
+
+def _scipy_stft_read_off(n, n_fft, hop, center=True):
+    _, _, Z = scipy.signal.stft(_padded_zeros(n, n_fft, center), nperseg=n_fft, noverlap=n_fft - hop, boundary=None,
+                                padded=False)
+    return Z.shape
+
+
+def _scipy_spectrogram_read_off(n, n_fft, hop, center=True):
+    from scipy.signal import spectrogram  # imported by name: still seen
+
+    return spectrogram(_padded_zeros(n, n_fft, center), nperseg=n_fft, noverlap=n_fft - hop)[2].shape
+
+
+def _short_time_fft_read_off(n, n_fft, hop, center=True):
+    stft = scipy.signal.ShortTimeFFT(np.ones(n_fft), hop=hop, fs=1)
+    y = _padded_zeros(n, n_fft, center)
+    shift = stft.m_num_mid  # k_offset: slice p then starts at sample p·hop, as librosa's frames do
+    starts = stft.t(len(y), k_offset=shift) - shift  # keep the columns whose window lies inside y
+    return stft.stft(y, k_offset=shift)[:, (starts >= 0) & (starts + n_fft <= len(y))].shape
+
+
+def _framing_read_off(frame):
+    def stft_shape(n, n_fft, hop, center=True):
+        return 1 + n_fft // 2, frame(_padded_zeros(n, n_fft, center), n_fft, hop).shape[1]
+
+    return stft_shape
+
+
+@pytest.mark.parametrize("student", [
+    _scipy_stft_read_off, _scipy_spectrogram_read_off,
+    _short_time_fft_read_off if hasattr(scipy.signal, "ShortTimeFFT") else _scipy_stft_read_off,  # SciPy >= 1.12
+    _framing_read_off(lambda y, n_fft, hop: librosa.util.frame(y, frame_length=n_fft, hop_length=hop)),
+    _framing_read_off(lambda y, n_fft, hop: __import__("course_utils").dsp.frame(y, frame_length=n_fft,
+                                                                                 hop_length=hop)),
+    _framing_read_off(lambda y, n_fft, hop: np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop].T),
+], ids=["scipy.signal.stft", "scipy.signal.spectrogram", "ShortTimeFFT.stft", "librosa.util.frame", "dsp.frame",
+        "sliding_window_view"])
+def test_stft_shape_read_off_scipy_or_a_framing_is_not_accepted_either(student):
+    for case in lesson03.SHAPE_CASES:  # the answer is right: only how it was got is refused
+        assert tuple(student(*case[:3], center=case[3])) == lesson03.stft_shape.reference()(*case[:3],
+                                                                                             center=case[3])
+    passed, text = feedback(lesson03.stft_shape, student)
+    assert passed is False and "Right shapes, but read off an STFT (or the frames)" in text, text
+
+
+def test_stft_shape_a_huge_answer_is_echoed_not_wrapped_around():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from casting 1e30 to int64
+        passed, text = feedback(lesson03.stft_shape, lambda n, n_fft, hop, center=True: (10**30, 10**30))
+    assert passed is False and "far too large to be a count, got 1e+30" in text and "-9223372036854775808" not in text
 
 
 def test_stft_shape_formula_passes_with_the_success_message():
@@ -160,6 +217,9 @@ def test_scipy_power_alternative_solution_with_complex_mode_passes():
         (lambda y, sr, n_fft, hop: np.abs(librosa.stft(y, n_fft=2 * n_fft, hop_length=hop, center=False)) ** 2,
          "frequency rows"),
         (_two_sided, "two-sided spectrum (return_onesided=False)"),
+        (lambda y, sr, n_fft, hop: np.zeros((1 + n_fft // 2, 1 + (len(y) - n_fft) // hop)), "only zeros"),
+        (lambda y, sr, n_fft, hop: np.full((1 + n_fft // 2, 1 + (len(y) - n_fft) // hop), 2.5),
+         "the same value everywhere (2.5)"),
     ],
 )
 def test_scipy_power_typical_mistakes_get_their_hint(student, hint):
@@ -181,6 +241,7 @@ def _by_hand(y, sr, n_fft, hop_length):
 def test_scipy_power_right_numbers_without_scipy_are_not_accepted(student, hint):
     passed, text = feedback(lesson03.scipy_power, student)
     assert passed is False and hint in text, text
+    assert "nperseg, window, noverlap, detrend and scaling" in text or "nperseg=n_fft" in text, text  # all five
 
 
 def test_scipy_power_accepts_scipy_however_it_is_imported_and_shorttimefft():

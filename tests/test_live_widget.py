@@ -191,3 +191,31 @@ def test_without_a_kernel_the_output_is_a_text_line_and_a_png_of_the_picture_wit
     assert ax.figure.axes[-1].get_ylabel() == layout["clabel"]                # the colour bar, labelled
     assert image.get_clim() == (layout["vmin"], layout["vmax"])
     assert np.allclose(image.get_array(), layout["vmin"] + live.picture() * (layout["vmax"] - layout["vmin"]) / 255)
+
+
+def test_the_hop_choices_meet_the_lessons_rules_at_every_n_fft():
+    from course_utils.widgets.live import HOP_OPTIONS
+    from course_utils.widgets.live_stream import N_FFT_OPTIONS
+
+    for n_fft in N_FFT_OPTIONS:
+        assert any(hop <= n_fft // 2 for hop in HOP_OPTIONS), n_fft  # Hann: hop_length <= win_length / 2
+    assert any(hop <= 48 for hop in HOP_OPTIONS)  # columns closer than half a 6 ms voice pulse (lesson 03)
+
+
+def test_a_hop_longer_than_half_the_window_is_warned_of_in_the_status_line_and_taken_back(live):
+    live.handle_message({"type": "hello"})
+    assert not [c for c, _ in live.sent if c["type"] == "status"]  # 160 of 512: nothing to say
+    live.widget.hop_length = 512  # hop = n_fft: Σw falls to 0 where frames meet
+    status = live.sent[-1][0]
+    assert status["type"] == "status" and status["text"].startswith("⚠ hop_length=512")
+    assert "Σw = 0.00 … 1.00" in status["text"] and "Keep hop_length <= 256" in status["text"]
+    assert live.hop_warning() in status["text"]
+    count = len(live.sent)
+    live.widget.top_db = 60.0  # another change, same hop: said once, not again
+    assert not [c for c, _ in live.sent[count:] if c["type"] == "status"]
+    live.handle_message({"type": "hello"})  # a reloaded page is told again
+    assert live.sent[-1][0]["text"].startswith("⚠ hop_length=512")
+    live.widget.hop_length = 256
+    assert live.hop_warning() == "" and "even enough again" in live.sent[-1][0]["text"]
+    live.widget.view = "tflm"  # its own 20 ms hop of a 30 ms window: no warning
+    assert live.hop_warning() == ""

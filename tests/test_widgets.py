@@ -175,19 +175,43 @@ def test_skipped_samples_warning_follows_the_window_sum(window):
     from course_utils.widgets.spectrogram import skipped_samples_warning
 
     w = scipy.signal.get_window(window, 512, fftbins=True)
-    for hop in (64, 128, 171, 256, 307, 384, 448, 512, 640):
+    advised = 512 if window == "boxcar" else 256  # the lesson's rule: hop_length <= win_length / 2, boxcar: <= win
+    for hop in (64, 128, 171, 256, 257, 307, 320, 384, 448, 512, 640):
         total = np.zeros(16 * 512)
         for start in range(0, len(total) - 512, hop):
             total[start : start + 512] += w
         weights = total[1024:-1024]  # away from the ends
-        even = weights.min() >= weights.max() / 2
         text = skipped_samples_warning(hop_length=hop, win_length=512, window=window)
-        assert (text == "") == even, (window, hop, weights.min(), weights.max(), text)
-        if not even:
+        assert (text == "") == (hop <= advised), (window, hop, text)  # warned exactly beyond the advice
+        if weights.min() < weights.max() / 2:
+            assert text, (window, hop)  # every setting with samples below half weight is warned of
+        if text:
+            assert f"Keep hop_length <= {advised} for this window" in text
             assert f"{max(weights.min(), 0):.2f} … {weights.max():.2f}" in text or hop > 512, text
-    assert skipped_samples_warning(hop_length=256, win_length=512, window=window) == ""  # the advised hop is quiet
-    expected = "Keep hop_length <= 512" if window == "boxcar" else "Keep hop_length <= 256"
-    assert expected in skipped_samples_warning(hop_length=700, win_length=512, window=window)
+            share = max(weights.min(), 0) / weights.max()
+            assert ("all but vanishes" in text) == (hop <= 512 and share < 0.05), text  # only near Σw = 0
+
+
+def test_the_explorer_warns_between_half_and_two_thirds_of_the_window(clip):
+    # Hann 512 at hop 320 keeps Σw above half its peak (0.62 … 1.00) yet breaks the lesson's hop <= win / 2
+    ex = SpectrogramExplorer(clip, sr=SR, n_fft=512, hop_length=320)
+    assert "Σw = 0.62 … 1.00" in ex.message and "Keep hop_length <= 256" in ex.message
+    assert "comes out weaker" in ex.message and "vanishes" not in ex.message
+    ex.set(hop_length=256)
+    assert ex.message == ""
+
+
+def test_the_frames_readout_row_gives_the_rule_that_holds_for_the_n_fft():
+    import librosa
+
+    n = SR  # hop 160 divides len(y): the even-n_fft shortcut overcounts an odd n_fft by one frame
+    for n_fft, rule, worked in [(512, "1 + ⌊len(y) / hop_length⌋", f"1 + ⌊{n} / 160⌋ = 101"),
+                                (511, "1 + ⌊(len(y) + 2·⌊n_fft / 2⌋ − n_fft) / hop_length⌋",
+                                 f"1 + ⌊({n + 510} − 511) / 160⌋ = 100")]:
+        ex = SpectrogramExplorer(np.zeros(n), sr=SR, n_fft=n_fft, hop_length=160)
+        frames = librosa.stft(np.zeros(n), n_fft=n_fft, hop_length=160).shape[1]
+        row = dict(ex._readout_rows(ex.readouts, ex.values()))
+        assert row[f"frames = {rule}"] == worked and worked.endswith(f"= {frames}")
 
 
 def test_spectrogram_set_accepts_the_window_label_rectangular(clip):

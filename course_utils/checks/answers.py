@@ -159,6 +159,11 @@ def _as_whole(array: np.ndarray, *, name: str, wanted: str) -> np.ndarray:
         item = array.flat[fractional[0]]
         where = name if array.ndim == 0 else f"Item {fractional[0]} of {name}"
         raise AnswerFormatError(f"{where} should be a whole number, got {item:g}")
+    too_large = np.flatnonzero(np.abs(array) >= 2.0**63)  # would wrap around when cast to int64
+    if too_large.size:
+        item = array.flat[too_large[0]]
+        where = name if array.ndim == 0 else f"Item {too_large[0]} of {name}"
+        raise AnswerFormatError(f"{where} is far too large to be a count, got {item:g}")
     return array.astype(np.int64)
 
 

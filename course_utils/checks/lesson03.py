@@ -34,16 +34,17 @@ def _reference_stft_shape():
 
 
 def _predicted(shapes: Exercise) -> Exercise:
-    """The exercise ``shapes``, whose answer must predict the shape: reading it off an STFT it computes
-    (``librosa.stft(np.zeros(n), …).shape``) gets the right numbers without the formula."""
+    """The exercise ``shapes``, whose answer must predict the shape: reading it off an STFT or framing it computes
+    (``librosa.stft(np.zeros(n), …).shape``, :func:`_stft_functions`) gets the right numbers without the formula."""
 
     def checker(answer):
         recorded = _calls(as_function(answer), {"stft": _stft_functions()})
         feedback = shapes.checker(recorded)
         if feedback.passed and "stft" in recorded.called:
-            return wrong("Right shapes, but read off an STFT your function computes: the exercise is to predict them "
-                         "from n_samples, n_fft, hop_length and center alone, as a model's input layer must be "
-                         "sized before any audio arrives. Count the frames with the padding rule instead.")
+            return wrong("Right shapes, but read off an STFT (or the frames) your function computes: the exercise is "
+                         "to predict them from n_samples, n_fft, hop_length and center alone, as a model's input "
+                         "layer must be sized before any audio arrives. Count the frames with the padding rule "
+                         "instead.")
         return feedback
 
     return dataclasses.replace(shapes, checker=checker)
@@ -194,13 +195,24 @@ def _as_power(result, *, name):
 
 
 def _stft_functions():
-    """The code objects of the STFTs a lesson 03 answer could run instead of working the result out: librosa's and
-    the course's."""
+    """The code objects of what a lesson 03 shape answer could run instead of working the shape out: the STFTs of
+    librosa, the course and SciPy (``stft``, ``spectrogram``, ``ShortTimeFFT``), and the framing functions whose
+    output has the frame count in its shape (``librosa.util.frame``, ``dsp.frame``, NumPy's
+    ``sliding_window_view``)."""
+    import inspect
+
     import librosa
+    import scipy.signal
 
     from .. import dsp
 
-    return {librosa.stft.__code__, dsp.stft.__code__}
+    functions = [librosa.stft, dsp.stft, scipy.signal.stft, scipy.signal.spectrogram, librosa.util.frame, dsp.frame,
+                 np.lib.stride_tricks.sliding_window_view]
+    short_time_fft = getattr(scipy.signal, "ShortTimeFFT", None)  # SciPy 1.12 and later
+    if short_time_fft is not None:
+        functions += [short_time_fft.stft, short_time_fft.spectrogram]
+    # NumPy's functions are dispatchers around a plain Python function: unwrap to the code that runs
+    return {inspect.unwrap(function).__code__ for function in functions}
 
 
 def _spectral_functions():
@@ -257,12 +269,12 @@ def _through_scipy(numbers: Exercise) -> Exercise:
                              "they may not come from SciPy. Compare with librosa outside scipy_power, and return "
                              "what SciPy computes with no librosa call inside.")
             return wrong("Right numbers, but they come from librosa.stft, the result to reproduce, so nothing about "
-                         "SciPy is tested yet. Return what scipy.signal.spectrogram computes, with its window, "
-                         "noverlap, detrend and scaling set to match.")
+                         "SciPy is tested yet. Return what scipy.signal.spectrogram computes, with its nperseg, "
+                         "window, noverlap, detrend and scaling set to match.")
         if "scipy" not in recorded.called:
             return wrong("Right numbers, but scipy.signal.spectrogram was never called: the exercise is to find the "
                          "SciPy settings that give them. Start from scipy.signal.spectrogram(y, fs=sr, nperseg=n_fft, "
-                         "…) and set window, noverlap, detrend and scaling.")
+                         "…) and set window, noverlap, detrend and scaling too.")
         return feedback
 
     return dataclasses.replace(numbers, checker=checker)
@@ -300,6 +312,10 @@ def scipy_power(S, expected, case):
                 "padding at the ends (librosa's center=False).")
     if not np.all(np.isfinite(S)):
         return f"{call} contains NaN or inf."
+    if np.all(S == S.flat[0]):
+        what = "only zeros" if S.flat[0] == 0 else f"the same value everywhere ({S.flat[0]:.3g})"
+        return (f"{call} holds {what}, not a spectrogram of y: return the power array scipy.signal.spectrogram "
+                "computes from y (the third of its outputs), with its settings changed to match librosa.")
     if np.allclose(S, np.sqrt(expected), rtol=1e-6, atol=1e-9 * np.sqrt(expected).max()):
         return f"{call} looks like magnitudes |X|; the task asks for power, |X|² (mode='psd')."
     strong = expected > 1e-6 * expected.max()

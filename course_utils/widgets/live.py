@@ -47,6 +47,7 @@ from ..tinyml.tables import NUM_CHANNELS, SAMPLE_RATE
 from ..validate import require_number
 from .live_stream import DEFAULTS, N_FFT_OPTIONS, VIEWS, LiveFeatures
 from .raster import colormap_lut, pool_max
+from .spectrogram import skipped_samples_warning
 
 STATIC = Path(__file__).resolve().parent / "static"
 HEIGHT = 256                # pixel rows of the picture
@@ -54,7 +55,7 @@ LOG_FLOOR_HZ = 32.0
 MFCC_RANGE = 60.0           # MFCC colour bar: -60 … 60 (c0, far below, is shown at the bottom colour)
 STATIC_TEXT = "Live microphone view: it needs a running Python kernel. Run this notebook in Jupyter or Colab."
 PX_SAMPLES = 160            # one pixel column of the picture = 10 ms (as PX_SAMPLES in static/live.js)
-HOP_OPTIONS = (80, 160, 256, 320, 512)
+HOP_OPTIONS = (32, 48, 64, 80, 160, 256, 320, 512)  # 32-64: within half of n_fft = 128
 TOP_DB_OPTIONS = (40.0, 60.0, 80.0, 100.0)
 
 
@@ -150,6 +151,7 @@ class LiveSpectrogram:
         self._stop_stream = threading.Event()
         self._pixels = np.zeros((int(round(self.seconds * SAMPLE_RATE / PX_SAMPLES)), HEIGHT), np.uint8)
         self._head = -1  # newest pixel column painted (10 ms units since the stream began), -1 before any
+        self._shown_warning = ""  # the hop warning the status line shows now
 
     # ---- the widget
     @property
@@ -495,10 +497,25 @@ class LiveSpectrogram:
         except Exception as error:  # noqa: BLE001 — a closed comm: the browser's timeout explains it
             self.errors.append(f"could not reach the browser: {error}")
 
+    def hop_warning(self) -> str:
+        """The explorer's warning (lesson 03) when hop_length is longer than half the Hann window, "" otherwise."""
+        s = self.features.settings
+        if s["view"] == "tflm":
+            return ""  # its own fixed 30 ms window and 20 ms hop
+        return skipped_samples_warning(hop_length=s["hop_length"], win_length=s["n_fft"], window="hann")
+
     def _send_layout(self) -> None:
         if self._widget is not None:
             layout = self.layout()
             self._send({**layout, "edges": None})
+            warning = self.hop_warning()
+            if warning != self._shown_warning:  # said once in the status line, and taken back once
+                s = self.features.settings
+                text = (f"⚠ {warning}" if warning else
+                        f"hop_length={s['hop_length']} is at most half of n_fft={s['n_fft']}: the weights are even "
+                        "enough again.")
+                self._send({"type": "status", "kind": "info", "text": text})
+                self._shown_warning = warning
 
     def handle_message(self, content: dict, buffers=()) -> None:
         """Process one browser message as the widget would (for tests and tools)."""
@@ -515,6 +532,7 @@ class LiveSpectrogram:
         kind = content.get("type")
         if kind == "hello":
             self._send({"type": "hello"})
+            self._shown_warning = ""  # a new page: its status line shows no warning yet
             self._send_layout()
         elif kind == "start":
             self.stop_stream()

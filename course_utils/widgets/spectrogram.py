@@ -75,13 +75,22 @@ def mel_band_index(*, fmin: float, fmax: float, n_mels: int, htk: bool = False):
     return lambda frequencies: (librosa.hz_to_mel(frequencies, htk=htk) - mel_low) / step - 1
 
 
-def skipped_samples_warning(*, hop_length: int, win_length: int, window: str = "hann") -> str:
-    """The panel's warning when some samples get much less weight than others, "" otherwise; taught in lesson 03.
+def largest_even_hop(*, win_length: int, window: str = "hann") -> int:
+    """The longest hop lesson 03 advises for a window: ``win_length`` if Σw stays even without overlap (the
+    rectangular window), else ``win_length // 2`` (Hann, Hamming and Bartlett sum to a constant there, Blackman
+    nearly)."""
+    weakest, strongest = window_sum_range(window, win_length, win_length)
+    return win_length if weakest >= strongest / 2 else win_length // 2
 
-    The weight of a sample is Σw, the sum of all the shifted windows over it (lesson 03's COLA table). The warning
-    is given when the smallest weight is below half the largest: a click at a frame edge then all but vanishes.
-    That happens for every window when ``hop_length > win_length`` (gaps no window covers), and for Hann already at
-    ``hop_length = win_length`` (Σw falls to 0 where two frames meet) or ``3 · win_length / 4`` (0.29).
+
+def skipped_samples_warning(*, hop_length: int, win_length: int, window: str = "hann") -> str:
+    """The panel's warning when ``hop_length`` is longer than the advised hop, "" otherwise; taught in lesson 03.
+
+    The advice (:func:`largest_even_hop`) is ``hop_length <= win_length / 2``, or ``<= win_length`` for the
+    rectangular window. The warning gives the weight of a sample, Σw, the sum of all the shifted windows over it
+    (lesson 03's COLA table), from the weakest to the strongest: for Hann it falls from 1.00 everywhere at half the
+    window to 0.29 where two frames meet at ``3 · win_length / 4`` and to 0 at ``win_length``; a hop longer than the
+    window leaves gaps no window covers.
 
     Parameters
     ----------
@@ -93,23 +102,31 @@ def skipped_samples_warning(*, hop_length: int, win_length: int, window: str = "
     Returns
     -------
     str
-        The warning, with the measured Σw range and the largest hop to use; "" when the weights are even enough.
+        The warning, with the measured Σw range and the largest hop to use; "" when ``hop_length`` is no longer
+        than that.
     """
-    weakest, strongest = window_sum_range(window, win_length, hop_length)
-    if weakest >= strongest / 2:
+    largest_hop = largest_even_hop(win_length=win_length, window=window)
+    if hop_length <= largest_hop:
         return ""
-    own_hop_even = window_sum_range(window, win_length, win_length)
-    largest_hop = win_length if own_hop_even[0] >= own_hop_even[1] / 2 else win_length // 2
     advice = f"Keep hop_length <= {largest_hop} for this window."
     if hop_length > win_length:
         gap = hop_length - win_length
         return (f"hop_length={hop_length} > win_length={win_length}: {gap} of every {hop_length} samples "
                 f"({100 * gap / hop_length:.0f} %) fall between two windows and are not analysed at all; a click "
                 f"there vanishes. {advice}")
+    weakest, strongest = window_sum_range(window, win_length, hop_length)
+    share = weakest / strongest
+    if share < 0.05:
+        consequence = "a click there all but vanishes"
+    elif share < 0.5:
+        consequence = "a click there comes out much weaker"
+    elif share < 0.9:
+        consequence = "a click there comes out weaker"
+    else:
+        consequence = "still nearly even, but the weights fall apart fast as the hop grows"
     return (f"hop_length={hop_length} with a {win_length}-sample {window} window: the overlapping windows add up to "
             f"Σw = {weakest:.2f} … {strongest:.2f}, so a sample where two frames meet gets "
-            f"{100 * weakest / strongest:.0f} % of the weight of one at a frame centre; a click there all but "
-            f"vanishes. {advice}")
+            f"{100 * share:.0f} % of the weight of one at a frame centre; {consequence}. {advice}")
 
 
 @functools.lru_cache(maxsize=256)
@@ -121,6 +138,16 @@ def window_sum_range(window: str, win_length: int, hop_length: int) -> tuple[flo
     periods = -(-win_length // hop_length)
     total = np.pad(w, (0, periods * hop_length - win_length)).reshape(periods, hop_length).sum(axis=0)
     return max(float(total.min()), 0.0), float(total.max())
+
+
+def frames_row(n_samples: int, n_fft: int, hop_length: int, n_frames: int) -> tuple[str, str]:
+    """The readout row counting ``center=True`` frames: the shortcut ``1 + ⌊len(y) / hop_length⌋`` for an even
+    ``n_fft``, the general rule with the padding ``2·⌊n_fft / 2⌋`` for an odd one (lesson 03, section 3)."""
+    if n_fft % 2 == 0:
+        return "frames = 1 + ⌊len(y) / hop_length⌋", f"1 + ⌊{n_samples} / {hop_length}⌋ = {n_frames}"
+    padded = n_samples + 2 * (n_fft // 2)
+    return ("frames = 1 + ⌊(len(y) + 2·⌊n_fft / 2⌋ − n_fft) / hop_length⌋",
+            f"1 + ⌊({padded} − {n_fft}) / {hop_length}⌋ = {n_frames}")
 
 
 @dataclass(kw_only=True)
@@ -142,9 +169,10 @@ class SpectrogramExplorer(Explorer):
     The readouts show the numbers the lesson derives: the bin spacing ``Δf = sr / n_fft``, the hop in time
     ``Δt = hop_length / sr``, the window duration, the frequency resolution (the main lobe's width at −6 dB,
     :func:`main_lobe_bins` · ``sr / win_length``, which ``n_fft`` alone does not change), and the output shape with
-    the frame-count formula ``1 + ⌊len(y) / hop_length⌋`` (``center=True``, as librosa does). A ``hop_length``
-    that leaves some samples less than half the weight of others (:func:`skipped_samples_warning`) is drawn, with a
-    warning in the panel: a click there all but vanishes.
+    the frame-count formula ``1 + ⌊(len(y) + 2·⌊n_fft / 2⌋ − n_fft) / hop_length⌋`` (``center=True``, as librosa
+    does; ``1 + ⌊len(y) / hop_length⌋`` for an even ``n_fft``). A ``hop_length`` longer than the advised one, half
+    the window for all but the rectangular window (:func:`skipped_samples_warning`), is drawn, with a warning in the
+    panel giving the uneven weights Σw.
 
     In the mel view (and only there) the filterbank's two options appear, as in ``librosa.filters.mel``: ``htk``
     (the mel formula) and ``norm`` (``"slaney"``: equal areas; None: peak height 1). Because the picture is in dB
@@ -380,7 +408,7 @@ class SpectrogramExplorer(Explorer):
             ("main lobe at −6 dB ≈ k · sr / win_length",
              f"{main_lobe_bins(values['window'], values['win_length']):.3g} · {sr} / {values['win_length']} = "
              f"{readouts['main_lobe_hz']:.5g} Hz"),
-            ("frames = 1 + ⌊len(y) / hop_length⌋", f"1 + ⌊{n} / {values['hop_length']}⌋ = {frames}"),
+            frames_row(n, values["n_fft"], values["hop_length"], frames),
             (f"shape = ({html.escape(shape_rule)}, frames)", f"({rows}, {frames})"),
             ("frequencies shown", "{:g} … {:g} Hz".format(*readouts["shown_hz"])),
         ]
