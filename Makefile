@@ -22,7 +22,7 @@ help:
 	@echo "make lab            set up, then start JupyterLab on the lessons (http://127.0.0.1:$(LAB_PORT))"
 	@echo "make test           set up, then run the unit tests and check every notebook with nbval"
 	@echo "make notebooks      re-execute every lesson in place (NB=03_stft.ipynb for one) so outputs are current"
-	@echo "make test-browser   drive the explorers in JupyterLab with headless Chromium"
+	@echo "make test-browser   drive the explorers in JupyterLab, the live view in JupyterLab and Notebook 7, with headless Chromium"
 	@echo "make test-matrix    every supported-versions leg: test, test-cpus, test-py313, test-colab, test-floor"
 	@echo "make test-cpus      nbval under other CPUs' OpenBLAS kernels ($(OTHER_CPUS))"
 	@echo "make test-py313     unit tests and nbval on Python 3.13 with the newest releases (librosa 1.x)"
