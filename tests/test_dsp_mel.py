@@ -108,8 +108,10 @@ def test_mel_filterbank_is_librosas_arithmetic_in_float64(htk, norm):
 
 
 def test_empty_filters_warn_with_advice():
-    with pytest.warns(UserWarning, match="n_mels is too high for n_fft=256.*Lower n_mels, raise n_fft"):
+    with pytest.warns(UserWarning, match="n_mels is too high for n_fft=256.*Lower n_mels or raise n_fft") as caught:
         dsp.mel_filterbank(sr=16000, n_fft=256, n_mels=128)
+    # Widening fmin-fmax is no reliable fix (lesson 04: 100 -> 0 Hz takes 12 empty bands to 13), so no such advice.
+    assert "fmin" not in str(caught[0].message)
 
 
 @settings(max_examples=60, deadline=None)

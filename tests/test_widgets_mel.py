@@ -69,3 +69,37 @@ def test_norm_toggle_shows_the_tilt_the_relative_heights_hide():
 def test_tilt_is_none_when_fewer_than_two_bands_catch_a_bin():
     ex = MelFilterbankExplorer(sr=SR, n_fft=64, n_mels=1, fmin=100.0, fmax=150.0)
     assert ex.readouts["empty_filters"] == 1 and ex.readouts["flat_tilt_db"] is None
+
+
+def flat_levels_db(weights):
+    """Every band's output for a flat spectrum, in dB re the top band, over the bands that catch a bin."""
+    outputs = weights.sum(axis=1)
+    caught = outputs[outputs > 0]
+    return 10 * np.log10(caught / caught[-1])
+
+
+def test_spread_shows_the_ragged_bands_the_tilt_hides():
+    # 128 bands from a 256-point FFT: many bands narrower than the 62.5 Hz bin spacing.
+    ex = MelFilterbankExplorer(sr=SR, n_fft=256, n_mels=128)
+    with pytest.warns(UserWarning, match="Empty filters"):
+        levels = flat_levels_db(dsp.mel_filterbank(sr=SR, n_fft=256, n_mels=128))
+    low, high = ex.readouts["flat_spread_db"]
+    assert low == pytest.approx(levels.min(), abs=0.05) and high == pytest.approx(levels.max(), abs=0.05)
+    assert abs(ex.readouts["flat_tilt_db"]) < 1  # top over lowest looks flat ...
+    assert low < -10 and high > 3  # ... but single-bin bands differ by more than 13 dB
+    assert f"{low:+.1f} … {high:+.1f} dB" in ex._readouts_html.value  # the row the student reads
+    assert f"flat_spread_db=({low}, {high})" in ex.summary()
+
+
+def test_spread_is_small_when_every_band_spans_several_bins():
+    ex = MelFilterbankExplorer(sr=SR, n_fft=512, n_mels=40)
+    low, high = ex.readouts["flat_spread_db"]
+    assert -0.5 < low <= 0 <= high < 0.5  # equal areas: equal outputs while the triangles cover several bins
+    ex.set(norm=None)
+    low, high = ex.readouts["flat_spread_db"]
+    assert high == 0 and low == pytest.approx(-ex.readouts["flat_tilt_db"], abs=0.15)  # the top band is the largest
+
+
+def test_spread_is_none_when_no_band_catches_a_bin():
+    ex = MelFilterbankExplorer(sr=SR, n_fft=64, n_mels=1, fmin=100.0, fmax=150.0)
+    assert ex.readouts["flat_spread_db"] is None and "flat spectrum, every band re top band" in ex._readouts_html.value

@@ -48,6 +48,9 @@ def test_each_setting_shows_that_mel_spectrogram_and_its_readouts(clip, htk, nor
     np.testing.assert_allclose(ex.data["S"], expected / expected.max(), rtol=1e-5, atol=1e-9)
     weights = dsp.mel_filterbank(sr=SR, n_fft=N_FFT, n_mels=N_MELS, htk=htk, norm=norm)
     assert ex.readouts["flat_tilt_db"] == pytest.approx(tilt_db(weights), abs=0.05)
+    outputs = weights.sum(axis=1)
+    levels = 10 * np.log10(outputs[outputs > 0] / outputs[outputs > 0][-1])
+    assert ex.readouts["flat_spread_db"] == pytest.approx((levels.min(), levels.max()), abs=0.05)
     assert ex.readouts["loudest_band_db"] == pytest.approx(10 * np.log10(expected.max()), abs=0.05)
     assert f"htk={htk} norm={norm}" in ex.summary()
 
@@ -120,3 +123,11 @@ def test_set_rejects_a_norm_the_toggle_does_not_offer(clip):
     ex = mel_explorer(clip)
     ex.set(norm=np.inf)
     assert "norm must be one of slaney, None" in ex.message and ex.values()["norm"] == "slaney"
+
+
+def test_spread_readout_flags_bands_narrower_than_the_bins(clip):
+    ex = mel_explorer(clip)
+    ex.set(n_mels=128, n_fft=256, hop_length=128)
+    low, high = ex.readouts["flat_spread_db"]
+    assert abs(ex.readouts["flat_tilt_db"]) < 1 and high - low > 15  # flat top / lowest, ragged in between
+    assert f"{low:+.1f} … {high:+.1f} dB" in ex._readouts_html.value

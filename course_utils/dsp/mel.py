@@ -187,10 +187,11 @@ def mel_filterbank(*, sr, n_fft=2048, n_mels=128, fmin=0.0, fmax=None, htk=False
     # A filter whose lower edge is 0 Hz may legitimately start at zero weight; librosa skips those too.
     empty = (edges[:-2] > 0) & (weights.max(axis=1) <= 0)
     if np.any(empty):
+        # No advice about fmin-fmax: changing the range moves the edges, and the count goes up or down (lesson 04).
         warnings.warn(
             f"Empty filters detected in mel frequency basis: {int(empty.sum())} of n_mels={n_mels} bands contain "
             f"no FFT bin, so n_mels is too high for n_fft={n_fft} (bins are sr/n_fft = {sr / n_fft:.1f} Hz apart, "
-            "the narrowest mel bands are narrower). Lower n_mels, raise n_fft, or widen the fmin-fmax range.",
+            "the narrowest mel bands are narrower). Lower n_mels or raise n_fft.",
             UserWarning,
             stacklevel=2,
         )

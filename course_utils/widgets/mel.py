@@ -21,7 +21,8 @@ def flat_spectrum_tilt_db(weights):
     """What a filterbank's normalisation does to a flat spectrum, in dB; taught in lesson 04.
 
     The output of the highest band over the lowest band that catches an FFT bin, for power 1 in every bin: about
-    0 dB with ``norm="slaney"`` (equal areas), several dB with ``norm=None`` (the wide top triangles add up more bins).
+    0 dB with ``norm="slaney"`` (equal areas) while each band spans several bins, several dB with ``norm=None``
+    (the wide top triangles add up more bins). Two bands only: `flat_spectrum_spread_db` looks at all of them.
 
     Parameters
     ----------
@@ -38,6 +39,37 @@ def flat_spectrum_tilt_db(weights):
     if len(caught) < 2:
         return None
     return round(10 * float(np.log10(flat_outputs[caught[-1]] / flat_outputs[caught[0]])), 1) + 0.0
+
+
+def flat_spectrum_spread_db(weights):
+    """How unequal a filterbank's bands are for a flat spectrum: the lowest and highest output, in dB re the top band.
+
+    Taught in lesson 04. Equal areas (``norm="slaney"``) give equal outputs only while each triangle spans several
+    FFT bins; bands narrower than the bin spacing catch one bin or two at arbitrary weights, so their outputs
+    scatter by many dB, which the top-over-lowest tilt of `flat_spectrum_tilt_db` can miss.
+
+    Parameters
+    ----------
+    weights : numpy.ndarray, shape (n_mels, 1 + n_fft // 2)
+        The filterbank, e.g. from ``course_utils.dsp.mel_filterbank``.
+
+    Returns
+    -------
+    tuple of float or None
+        ``(lowest, highest)`` over the bands that catch a bin, each rounded to 0.1 dB re the highest such band;
+        None when no band catches a bin.
+    """
+    flat_outputs = np.asarray(weights).sum(axis=1)  # each band's output for power 1 in every bin
+    caught = flat_outputs[flat_outputs > 0]  # empty bands are counted apart, as empty filters
+    if len(caught) == 0:
+        return None
+    levels = 10 * np.log10(caught / caught[-1])
+    return round(float(levels.min()), 1) + 0.0, round(float(levels.max()), 1) + 0.0
+
+
+def format_spread(spread):
+    """The spread readout as both explorers of lesson 04 print it: "–" or "-13.9 … +4.2 dB"."""
+    return "–" if spread is None else f"{spread[0]:+.1f} … {spread[1]:+.1f} dB"
 
 
 @dataclass(kw_only=True)
@@ -62,7 +94,9 @@ class MelFilterbankExplorer(Explorer):
     ``htk`` toggle switches the mel formula (band edges and widths change), the ``norm`` toggle the normalisation;
     since relative heights hide how much the bands' outputs differ, the readout ``flat_tilt_db`` gives it: the
     output of the highest band over the lowest one that catches a bin, for a flat spectrum, in dB (about 0 with
-    ``norm="slaney"``; ``None`` when fewer than two bands catch a bin).
+    ``norm="slaney"`` while the bands span several bins; ``None`` when fewer than two bands catch a bin), and
+    ``flat_spread_db`` the lowest and highest output of all such bands, re the top one
+    (:func:`flat_spectrum_spread_db`): narrow bands that catch one bin or two scatter by many dB.
 
     Parameters
     ----------
@@ -137,6 +171,8 @@ class MelFilterbankExplorer(Explorer):
             "widest_band_hz": round(float(widths.max()), 2),
             # The norm switch's effect, which the relative heights of the picture hide: about 0 dB with "slaney".
             "flat_tilt_db": flat_spectrum_tilt_db(weights),
+            # Equal areas are not equal outputs once bands are narrower than the bins: every band, not two.
+            "flat_spread_db": flat_spectrum_spread_db(weights),
         }
         return FilterbankFrame(readouts=readouts, data={"weights": weights, "edges_hz": edges}, warning=warning,
                                weights=weights, edges=edges, empty=empty)
@@ -170,4 +206,5 @@ class MelFilterbankExplorer(Explorer):
             ("empty filters", f"{readouts['empty_filters']} of {readouts['n_mels']}"),
             ("flat spectrum, top band / lowest", "–" if readouts["flat_tilt_db"] is None
              else f"{readouts['flat_tilt_db']:+.1f} dB"),
+            ("flat spectrum, every band re top band", format_spread(readouts["flat_spread_db"])),
         ]

@@ -15,7 +15,7 @@ from ..errors import ParameterError
 from ..validate import require_audio, require_choice, require_int, require_number, require_sr
 from .base import Explorer, Frame
 from .common import quiet_call
-from .mel import flat_spectrum_tilt_db
+from .mel import flat_spectrum_spread_db, flat_spectrum_tilt_db, format_spread
 from .raster import ImagePanel, fft_bin_index
 
 WINDOWS = ("hann", "hamming", "blackman", "bartlett", "boxcar")
@@ -176,10 +176,11 @@ class SpectrogramExplorer(Explorer):
 
     In the mel view (and only there) the filterbank's two options appear, as in ``librosa.filters.mel``: ``htk``
     (the mel formula) and ``norm`` (``"slaney"``: equal areas; None: peak height 1). Because the picture is in dB
-    re its own maximum, two readouts give what they change: ``flat_tilt_db``, the highest band's output over the
+    re its own maximum, three readouts give what they change: ``flat_tilt_db``, the highest band's output over the
     lowest one's for a flat spectrum (:func:`course_utils.widgets.mel.flat_spectrum_tilt_db`, about 0 dB with
-    ``norm="slaney"``), and ``loudest_band_db``, the loudest mel value of the clip in dB re power 1, before the
-    picture's ``ref=max``.
+    ``norm="slaney"``); ``flat_spread_db``, the lowest and highest band's output re the top one
+    (:func:`course_utils.widgets.mel.flat_spectrum_spread_db`: bands narrower than the bins scatter); and
+    ``loudest_band_db``, the loudest mel value of the clip in dB re power 1, before the picture's ``ref=max``.
 
     Parameters
     ----------
@@ -349,6 +350,7 @@ class SpectrogramExplorer(Explorer):
         if scale == "mel":
             mel_readouts = {
                 "flat_tilt_db": flat_spectrum_tilt_db(weights),
+                "flat_spread_db": flat_spectrum_spread_db(weights),
                 "loudest_band_db": round(10 * np.log10(peak), 1) + 0.0 if peak > 0 else None,
             }
         if values["db"]:
@@ -417,6 +419,7 @@ class SpectrogramExplorer(Explorer):
             table += [
                 (f"flat spectrum, top band / lowest (htk={values['htk']}, norm={values['norm']})",
                  "–" if tilt is None else f"{tilt:+.1f} dB"),
+                ("flat spectrum, every band re top band", format_spread(readouts["flat_spread_db"])),
                 ("loudest mel value, before ref=max", "–" if loudest is None else f"{loudest:.1f} dB re power 1"),
             ]
         return table
