@@ -116,6 +116,23 @@ def test_smallest_n_fft_agrees_with_librosas_warning():
     assert lesson04.empty_filter_count(lesson04.EMPTY_SR, answer // 2, lesson04.EMPTY_N_MELS, htk=True) > 0
 
 
+def test_smallest_n_fft_solution_counts_all_zero_rows_as_the_hint_says(capsys):
+    # The question asks for no empty filter, band 0 included; librosa's warning skips band 0, so it is not the rule.
+    smallest = next(2**k for k in range(6, 17)
+                    if lesson04.empty_filter_count(lesson04.EMPTY_SR, 2**k, lesson04.EMPTY_N_MELS, htk=True) == 0)
+    assert lesson04.smallest_n_fft.reference() == smallest
+    lesson04.smallest_n_fft.solution()
+    shown = capsys.readouterr().out
+    assert "weights.max(axis=1) == 0" in shown and "record=True" not in shown
+    assert "largest weight is 0" in lesson04.smallest_n_fft.hint_text  # the same rule in the hint
+
+
+def test_smallest_n_fft_too_large_hint_separates_n_fft_from_the_window():
+    passed, text = feedback(lesson04.smallest_n_fft, 2048)
+    # Zero-padding a short window (lesson 04's fix) does not blur time: only a window that grows with n_fft does.
+    assert passed is False and "win_length = n_fft" in text and "twice as long" not in text
+
+
 @pytest.mark.parametrize(
     "answer, hint",
     [(512, "still leaves"), (256, "still leaves"), (2048, "a smaller power of two does too"),

@@ -131,14 +131,16 @@ def empty_filter_count(sr, n_fft, n_mels, *, htk=False):
 def _reference_smallest_n_fft():
     import warnings
 
+    import numpy as np
+
     from course_utils import dsp
 
     n_fft = 64
     while True:
-        with warnings.catch_warnings(record=True) as caught:  # record the "Empty filters" warning, don't print it
-            warnings.simplefilter("always")
-            dsp.mel_filterbank(sr=22050, n_fft=n_fft, n_mels=128, htk=True)
-        if not caught:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # we count the empty filters ourselves
+            weights = dsp.mel_filterbank(sr=22050, n_fft=n_fft, n_mels=128, htk=True)
+        if not np.any(weights.max(axis=1) == 0):  # no row of weights is all zeros
             break
         n_fft *= 2  # the next power of two
     return n_fft
@@ -166,8 +168,9 @@ def smallest_n_fft(got, expected):
     if empties:
         return wrong(f"n_fft = {n_fft} still leaves {empties} empty filter{'s' if empties > 1 else ''} (bins "
                      f"{EMPTY_SR / n_fft:.1f} Hz apart). Did you use htk=True and sr={EMPTY_SR}? Go up a power of two.")
-    return wrong(f"n_fft = {n_fft} works, but a smaller power of two does too — and every doubling of n_fft makes "
-                 "the frames twice as long, blurring time. Find the smallest.")
+    return wrong(f"n_fft = {n_fft} works, but a smaller power of two does too. A larger n_fft costs more computation "
+                 "and, if the window grows with it (win_length = n_fft, librosa's default), it also blurs time. "
+                 "Find the smallest.")
 
 
 # --- Exercise 4: a mel spectrogram is a matrix product -----------------------------------------------------------
