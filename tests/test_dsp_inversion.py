@@ -100,10 +100,10 @@ def test_mel_to_stft_fits_the_bands_and_follows_the_level(speech):
     assert np.linalg.norm(W @ magnitude_mel - W @ S) < 1e-6 * np.linalg.norm(W @ S)
 
 
-def test_mel_to_stft_is_the_least_energy_non_negative_fit():
+def test_mel_to_stft_is_the_smallest_norm_non_negative_fit():
     sr, n_fft = 16000, 512
     W = dsp.mel_filterbank(sr=sr, n_fft=n_fft, n_mels=40, htk=True, norm=None)
-    # A spectrum in the span of the filters is what the pseudo-inverse returns, so it is the least-energy
+    # A spectrum in the span of the filters is what the pseudo-inverse returns, so it is the smallest-norm
     # solution; with non-negative weights it is also non-negative, so the constrained answer must be the same.
     coefficients = np.random.default_rng(0).random((40, 3))
     coefficients[:, 2] = 0  # and a silent frame stays silent
@@ -111,7 +111,7 @@ def test_mel_to_stft_is_the_least_energy_non_negative_fit():
     estimate = dsp.mel_to_stft(W @ power, sr=sr, n_fft=n_fft, htk=True, norm=None)
     assert np.max(np.abs(estimate**2 - power)) < 1e-6 * power.max()
     assert np.all(estimate[:, 2] == 0)
-    # Another non-negative spectrum fits the same bands but has more energy: the answer is not it.
+    # Another non-negative spectrum fits the same bands but has a larger norm ||p||: the answer is not it.
     sparse = np.stack([scipy.optimize.nnls(W, W @ power[:, t])[0] for t in range(2)], axis=1)
     assert np.allclose(W @ sparse, W @ power[:, :2])
     assert np.all(np.sum(estimate[:, :2] ** 4, axis=0) < np.sum(sparse**2, axis=0))

@@ -537,7 +537,7 @@ def test_griffin_lim_convergence_and_audio(clip):
     ex = GriffinLimExplorer(clip, sr=SR, n_iter=8)
     convergence = ex.data["convergence"]
     assert len(convergence) == 8 and convergence[-1] < convergence[0]
-    np.testing.assert_array_equal(ex.artists["convergence"].get_ydata(), convergence)
+    np.testing.assert_array_equal(ex.artists["convergence"].get_ydata()[:8], convergence)
     audio, image = ex.audio, ex.image_bytes
     ex.set(n_iter=2)
     assert len(ex.data["convergence"]) == 2 and ex.readouts["spectral_convergence"] > 0
@@ -545,6 +545,19 @@ def test_griffin_lim_convergence_and_audio(clip):
     assert len(ex.audio) == len(clip)
     ex.set(momentum=1.2)
     assert "momentum=1.2" in ex.message and ex.readouts["n_iter"] == 2
+
+
+def test_griffin_lim_curve_point_k_is_the_audio_after_k_iterations_and_the_dot_is_the_player(clip):
+    ex = GriffinLimExplorer(clip, sr=SR, n_iter=6, momentum=0.0)
+    curve, dot = ex.artists["convergence"], ex.artists["last_iteration"]
+    np.testing.assert_array_equal(curve.get_xdata(), np.arange(7))
+    assert list(dot.get_xdata()) == [6] and dot.get_ydata()[0] == curve.get_ydata()[-1]
+    assert round(curve.get_ydata()[-1], 4) == ex.readouts["spectral_convergence"]
+    for k in (0, 3, 6):  # the audio a k-iteration run returns, analysed again
+        audio = dsp.griffin_lim(ex.magnitude, n_iter=k, n_fft=ex.n_fft, hop_length=ex.hop_length, momentum=0.0,
+                                rng=0, length=len(ex.y))
+        sc = dsp.spectral_convergence(ex.magnitude, np.abs(dsp.stft(audio, n_fft=ex.n_fft, hop_length=ex.hop_length)))
+        assert curve.get_ydata()[k] == pytest.approx(sc, rel=1e-9), k
 
 
 # ----------------------------------------------------------------------------------------------- every explorer

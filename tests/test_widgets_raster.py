@@ -188,10 +188,11 @@ def test_griffin_lim_difference_panel_is_red_where_the_rebuilt_signal_is_louder_
     original = np.abs(dsp.stft(ex.y, n_fft=ex.n_fft, hop_length=ex.hop_length))
     rebuilt = np.abs(dsp.stft(ex.audio, n_fft=ex.n_fft, hop_length=ex.hop_length))
     original_db = 20 * np.log10(np.maximum(original, 1e-5) / original.max())
+    rebuilt_db = 20 * np.log10(np.maximum(rebuilt, 1e-5) / original.max())
     expected = 20 * np.log10(np.maximum(rebuilt, 1e-5) / np.maximum(original, 1e-5))
-    expected[original_db < -60] = 0.0
+    audible = (original_db >= -60) | (rebuilt_db >= -60)
+    expected[~audible] = 0.0
     np.testing.assert_allclose(ex.data["difference_db"], expected, atol=1e-3)
-    audible = original_db >= -60
     assert ex.readouts["off_by_6db_percent"] == round(100 * np.mean(np.abs(expected[audible]) > 6))
     assert ex.readouts["off_by_6db_percent"] > 5  # one iteration from random phase: far from converged
 
@@ -203,6 +204,25 @@ def test_griffin_lim_difference_panel_is_red_where_the_rebuilt_signal_is_louder_
     assert (at_pixel > 10).sum() > 50 and (at_pixel < -10).sum() > 50
     assert np.median(redness[at_pixel > 10]) > 40
     assert np.median(redness[at_pixel < -10]) < -40
+
+
+def test_griffin_lim_difference_panel_shows_and_counts_sound_the_rebuilt_signal_puts_into_a_silent_gap():
+    # A tone, 0.3 s of digital silence, the tone again: a few iterations from a random phase smear energy into the
+    # gap, where the original is far below -60 dB; that is an audible error, not "too quiet to matter".
+    burst = synth.tone(TONE_HZ, sr=SR, duration=0.4)
+    y = np.concatenate([burst, np.zeros(int(0.3 * SR)), burst])
+    ex = GriffinLimExplorer(y, sr=SR, n_iter=2, momentum=0.0)
+    original = np.abs(dsp.stft(ex.y, n_fft=ex.n_fft, hop_length=ex.hop_length))
+    rebuilt = np.abs(dsp.stft(ex.audio, n_fft=ex.n_fft, hop_length=ex.hop_length))
+    original_db = 20 * np.log10(np.maximum(original, 1e-10) / original.max())
+    rebuilt_db = 20 * np.log10(np.maximum(rebuilt, 1e-10) / original.max())
+    smeared = (original_db < -60) & (rebuilt_db >= -40)
+    assert smeared.sum() > 20, smeared.sum()
+    assert np.all(ex.data["difference_db"][smeared] > 20)  # shown as too loud, not painted white
+    counted = (original_db >= -60) | (rebuilt_db >= -60)
+    assert ex.readouts["off_by_6db_percent"] == round(100 * np.mean(np.abs(ex.data["difference_db"][counted]) > 6))
+    only_where_the_original_is_loud = np.abs(ex.data["difference_db"][original_db >= -60]) > 6
+    assert ex.readouts["off_by_6db_percent"] > round(100 * np.mean(only_where_the_original_is_loud))
 
 
 def test_extreme_pooling_keeps_the_value_farthest_from_the_middle_either_side():

@@ -116,13 +116,13 @@ def griffin_lim(
     return (y, convergence) if return_convergence else y
 
 
-# Weight of the energy term, relative to the filterbank's largest singular value squared: small enough that the
+# Weight of the penalty on ||p||², relative to the filterbank's largest singular value squared: small enough that the
 # mel bands are still fitted to about 1e-8, large enough to make the solution unique and the problem well posed.
 _RIDGE = 1e-8
 
 
 def mel_to_stft(M, *, sr, n_fft=2048, power=2.0, fmin=0.0, fmax=None, htk=False, norm="slaney"):
-    """Estimate an STFT magnitude from a mel spectrogram: per frame, the least-energy non-negative spectrum that fits.
+    """Estimate an STFT magnitude from a mel spectrogram: per frame, the smallest-norm non-negative spectrum that fits.
 
     Taught in notebooks/07_inversion.ipynb.
 
@@ -132,8 +132,9 @@ def mel_to_stft(M, *, sr, n_fft=2048, power=2.0, fmin=0.0, fmax=None, htk=False,
 
         minimise  ||W p - m||² + ε ||W||₂² ||p||²   over p >= 0,   ε = 1e-8,
 
-    whose tiny energy term picks one answer: (almost exactly) the non-negative spectrum of least energy that fits
-    the bands, the constrained counterpart of the pseudo-inverse. The problem and scipy's solver (whose
+    whose tiny penalty on ``||p||²`` (for power, the sum of the squared powers, not the energy ``Σ p``) picks one
+    answer: (almost exactly) the non-negative spectrum of smallest norm that fits the bands, the constrained
+    counterpart of the pseudo-inverse. The problem and scipy's solver (whose
     tolerances are relative) both scale with the input, so the same sound recorded 20 dB louder gives the same
     estimate, 20 dB louder. ``librosa.feature.inverse.mel_to_stft`` fits the same bands by L-BFGS-B from the clipped
     pseudo-inverse, with absolute stopping tolerances, so where it stops depends on the input's level.
@@ -160,10 +161,10 @@ def mel_to_stft(M, *, sr, n_fft=2048, power=2.0, fmin=0.0, fmax=None, htk=False,
     power = require_number("power", power, above=0)
     weights = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     n_bins = weights.shape[1]
-    # Rows sqrt(ε)·||W||·I under W add the energy term to the squared error that nnls minimises.
+    # Rows sqrt(ε)·||W||·I under W add the penalty ε·||W||²·||p||² to the squared error that nnls minimises.
     stacked = np.vstack([weights, np.sqrt(_RIDGE) * np.linalg.norm(weights, 2) * np.eye(n_bins)])
-    no_energy = np.zeros(n_bins)
-    spectrum = np.column_stack([scipy.optimize.nnls(stacked, np.concatenate([bands, no_energy]))[0] for bands in M.T])
+    zero_norm = np.zeros(n_bins)  # the penalty rows' target: p = 0
+    spectrum = np.column_stack([scipy.optimize.nnls(stacked, np.concatenate([bands, zero_norm]))[0] for bands in M.T])
     return spectrum ** (1 / power)
 
 
