@@ -293,7 +293,9 @@ def test_log_to_int8_accepts_np_round_which_never_meets_a_tie():
         (22.4, "30 ms"),
         (32.928, "50 hops per second"),
         (0.672, "once per second"),
-        (34, "rounded to a whole MHz"),
+        (34, "34 MHz keeps up; the exact need is 33.6 MHz"),
+        (33.65, "keeps up"),
+        (33.5, "just too slow: it delivers 670 000 cycles"),
         (33, "too slow: 33 MHz delivers 660 000 cycles"),
         (34.4, "at 2 cycles each"),
         (34.01, "at 1 cycle each"),
@@ -307,6 +309,12 @@ def test_log_to_int8_accepts_np_round_which_never_meets_a_tie():
 )
 def test_clock_mhz_feedback(answer, hint):
     assert hint in feedback(lesson08.clock_mhz, answer)[1]
+
+
+@pytest.mark.parametrize("answer, passed", [(33.6, True), (33.7, True), (34, True), (33.5, False), (34.2, False),
+                                            (33, False)])
+def test_clock_mhz_accepts_the_exact_need_or_any_clock_up_to_the_next_whole_mhz(answer, passed):
+    assert feedback(lesson08.clock_mhz, answer)[0] is passed
 
 
 def test_clock_mhz_knows_the_frontend_count_of_the_lesson():

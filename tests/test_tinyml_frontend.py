@@ -397,3 +397,31 @@ def test_empty_chunk_is_a_no_op():
 def test_unknown_output_is_rejected():
     with pytest.raises(ParameterError, match="output"):
         tm.frontend(clip(CLIPS[0]), output="mfcc")
+
+
+def test_nearest_rounding_rebuilds_the_older_c_microfrontends_weights():
+    # microfrontend/lib/filterbank_util.c: QuantizeFilterbankWeights = floor(w * 4096 + 0.5) in double, for the
+    # weight and for 1 - weight; the graph's generator truncates. Same bins, same padding: only values move, by 1.
+    graph, older = tm.mel_filterbank_tables(), tm.mel_filterbank_tables(weight_rounding="nearest")
+    for ours, theirs in [(graph.weights, older.weights), (graph.unweights, older.unweights)]:
+        assert ours.shape == theirs.shape
+        assert np.all((theirs.astype(int) - ours) >= 0) and np.all((theirs.astype(int) - ours) <= 1)
+    assert np.array_equal(graph.channel_widths, older.channel_widths)
+    moved = np.count_nonzero(graph.weights != older.weights) + np.count_nonzero(graph.unweights != older.unweights)
+    assert moved == 235  # of the 632 entries; a rounded weight is never below the truncated one
+    # A weight and its unweight still add up to one Q12 step of 4096 or 4095/4097 at most
+    total = older.weights.astype(int) + older.unweights
+    assert set(np.unique(total[total > 0])) <= {4095, 4096, 4097}
+    with pytest.raises(ParameterError, match="weight_rounding"):
+        tm.mel_filterbank_tables(weight_rounding="round")
+
+
+def test_filterbank_takes_other_tables_and_defaults_to_the_graphs():
+    energy = np.random.default_rng(4).integers(0, 2**20, (3, 257)).astype(np.uint32)
+    older = tm.mel_filterbank_tables(weight_rounding="nearest")
+    assert np.array_equal(tm.filterbank(energy, tables=tm.mel_filterbank_tables()), tm.filterbank(energy))
+    rounded = tm.filterbank(energy, tables=older)
+    expected = (energy.astype(object) @ older.dense_matrix(257).astype(int).astype(object)).astype(np.uint64)
+    assert np.array_equal(rounded, expected) and not np.array_equal(rounded, tm.filterbank(energy))
+    with pytest.raises(ParameterError, match="tables"):
+        tm.filterbank(energy, tables=older.dense_matrix(257))

@@ -11,7 +11,7 @@ import pytest
 
 from course_utils.errors import ParameterError
 from course_utils.tinyml import LABELS
-from course_utils.tinyml.recognize import RecognizeCommands
+from course_utils.tinyml.recognize import KeywordSpotter, RecognizeCommands
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
@@ -192,3 +192,51 @@ def test_max_results_is_checked():
     with pytest.raises(ParameterError, match="max_results"):
         RecognizeCommands(max_results=0)
     assert RecognizeCommands().max_results == PreviousResultsQueue.kMaxResults
+
+
+def test_prune_first_makes_room_in_a_full_queue_as_the_arduino_examples_do():
+    # Arduino examples' recognize_commands.cpp: prune the results older than the window, then push the new one.
+    rc = RecognizeCommands(prune_first=True)
+    for k in range(50):  # results at 0, 20, …, 980 ms: the queue is full
+        rc.process(np.array([127, -128, -128, -128], np.int8), 20 * k)
+    yes = np.array([-128, -128, 127, -128], np.int8)
+    at_1000 = rc.process(yes, 1000)  # nothing is older than 0 ms: still full, the new "yes" is refused
+    assert rc.dropped == 1 and at_1000.average == (255, 0, 0, 0)
+    at_1020 = rc.process(yes, 1020)  # the 0 ms result goes first, so the "yes" now fits: 1 of 50
+    assert rc.dropped == 1 and at_1020.average == (49 * 255 // 50, 0, 255 // 50, 0)
+
+
+def test_the_two_orders_differ_on_a_20_ms_stream_and_prune_first_is_checked():
+    times, scores = _stream(20, 400, 0)
+    push_first, prune_first = RecognizeCommands(), RecognizeCommands(prune_first=True)
+    differ = sum(push_first.process(s, int(t)).average != prune_first.process(s, int(t)).average
+                 for t, s in zip(times, scores))
+    assert differ > 0 and prune_first.dropped < push_first.dropped
+    with pytest.raises(ParameterError, match="prune_first"):
+        RecognizeCommands(prune_first="yes")
+
+
+def test_the_spotter_fills_the_rows_not_yet_computed_with_fill_value():
+    # -128 by default (digital silence); 0 as TFLM's device program, whose FeatureProvider zeroes its buffer.
+    from course_utils.tinyml.recognize import DEVICE_START_FEATURE
+
+    row = np.full((1, 40), 5, np.int8)
+    for fill_value, expected_fill in [(None, -128), (DEVICE_START_FEATURE, 0)]:
+        spotter = KeywordSpotter() if fill_value is None else KeywordSpotter(fill_value=fill_value)
+        (scores, _), = spotter.push(row)
+        window = np.full((49, 40), expected_fill, np.int8)
+        window[-1] = row
+        assert np.array_equal(scores, spotter.model.scores(window)), fill_value
+    assert DEVICE_START_FEATURE == 0
+    with pytest.raises(ParameterError, match="fill_value"):
+        KeywordSpotter(fill_value=128)
+
+
+def test_a_device_start_from_zeros_makes_the_model_report_no_in_silence():
+    from course_utils import tinyml
+
+    rows = tinyml.frontend(np.zeros(3 * 16000, np.int16))
+    silent, device = KeywordSpotter(), KeywordSpotter(fill_value=0)
+    silent.push(rows)
+    device.push(rows)
+    assert silent.detections == [] and [d.label for d in device.detections] == ["no"]

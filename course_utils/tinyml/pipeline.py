@@ -46,6 +46,7 @@ from .tables import (
     WINDOW_SHIFT,
     WINDOW_SIZE,
     WINDOW_STEP,
+    FilterbankTables,
     hann_window_q12,
     log2_correction_lut,
     mel_filterbank_tables,
@@ -267,7 +268,7 @@ def _filterbank_matrix(n_bins: int) -> np.ndarray:
     return mel_filterbank_tables().dense_matrix(n_bins).astype(np.float64)
 
 
-def filterbank(energy) -> np.ndarray:
+def filterbank(energy, *, tables: FilterbankTables | None = None) -> np.ndarray:
     """Sum the energy into 40 triangular mel channels with Q12 weights, in uint64 accumulators.
 
     Taught in notebooks/08_tinyml.ipynb.
@@ -275,15 +276,25 @@ def filterbank(energy) -> np.ndarray:
     Parameters
     ----------
     energy : array_like of uint32, shape (..., 257)
+    tables : FilterbankTables, optional
+        Other weights, e.g. ``mel_filterbank_tables(weight_rounding="nearest")``; the frontend graph's by default.
 
     Returns
     -------
     numpy.ndarray of uint64, shape (..., 40)
     """
     energy = np.asarray(energy, dtype=np.uint32)
+    if tables is None:
+        matrix = _filterbank_matrix(energy.shape[-1])
+    elif isinstance(tables, FilterbankTables):
+        matrix = tables.dense_matrix(energy.shape[-1]).astype(np.float64)
+    else:
+        raise ParameterError(
+            f"tables must be a FilterbankTables (from mel_filterbank_tables), got {type(tables).__name__}"
+        )
     # Each sum is below 257 * 2**32 * 2**12 < 2**53, so a float64 matrix product is exact integer arithmetic,
     # and much faster than NumPy's integer matmul.
-    return (energy.astype(np.float64) @ _filterbank_matrix(energy.shape[-1])).astype(np.uint64)
+    return (energy.astype(np.float64) @ matrix).astype(np.uint64)
 
 
 def integer_sqrt(x) -> np.ndarray:

@@ -9,7 +9,9 @@ either a different label from the last command or more than ``suppression_ms`` (
 last command never suppresses). Its results live in a fixed queue of ``kMaxResults`` = 50 entries
 (``PreviousResultsQueue`` in ``recognize_commands.h``), whose ``push_back`` drops the new result when the queue is
 full, *before* the old results are pruned: a 1000 ms window at 20 ms strides spans 51 results, so the device then
-averages without its newest result. :class:`RecognizeCommands` does the same (``max_results``).
+averages without its newest result. :class:`RecognizeCommands` does the same (``max_results``). The copy that lives on
+in tensorflow/tflite-micro-arduino-examples (``recognize_commands.cpp``, since January 2022) prunes first and stores
+second; ``prune_first=True`` gives that order.
 
 Taught in notebooks/08_tinyml.ipynb.
 """
@@ -28,6 +30,7 @@ from .reference import LABELS, MODEL_FRAMES
 from .tables import NUM_CHANNELS, WINDOW_STEP
 
 SILENCE_FEATURE = -128  # every int8 feature of a frame of zeros
+DEVICE_START_FEATURE = 0  # what TFLM's device program holds before any row arrives (FeatureProvider zeroes its buffer)
 STRIDE_MS = 1000 * WINDOW_STEP // 16000  # 20 ms between feature rows, and between inferences
 
 
@@ -77,10 +80,14 @@ class RecognizeCommands:
         Most results kept (50, TFLM's ``kMaxResults``). A result arriving while that many are kept is dropped, as
         TFLM's ``PreviousResultsQueue::push_back`` does, and the average is taken without it; ``dropped`` counts
         them. None keeps every result in the window.
+    prune_first : bool
+        False (tflite-micro's order): store the new result, then forget those older than the window. True (the
+        Arduino examples' order): forget the old results first, so a full queue makes room before the new one comes.
     """
 
     def __init__(self, average_window_duration_ms: int = 1000, detection_threshold: int = 200,
-                 suppression_ms: int = 1500, minimum_count: int = 3, labels=LABELS, *, max_results: int | None = 50):
+                 suppression_ms: int = 1500, minimum_count: int = 3, labels=LABELS, *, max_results: int | None = 50,
+                 prune_first: bool = False):
         self.average_window_duration_ms = require_int("average_window_duration_ms", average_window_duration_ms,
                                                       minimum=1)
         self.detection_threshold = require_int("detection_threshold", detection_threshold, minimum=0, maximum=255)
@@ -88,6 +95,9 @@ class RecognizeCommands:
         self.minimum_count = require_int("minimum_count", minimum_count, minimum=1)
         self.labels = tuple(labels)
         self.max_results = None if max_results is None else require_int("max_results", max_results, minimum=1)
+        if not isinstance(prune_first, (bool, np.bool_)):
+            raise ParameterError(f"prune_first must be True or False, got {prune_first!r}")
+        self.prune_first = bool(prune_first)
         self.reset()
 
     def reset(self) -> None:
@@ -96,6 +106,10 @@ class RecognizeCommands:
         self._previous_label = self.labels[0]
         self._previous_time: int | None = None
         self.dropped = 0  # results not stored because the queue was full (TFLM logs each one)
+
+    def _prune(self, time_ms: int) -> None:
+        while self._results and self._results[0][0] < time_ms - self.average_window_duration_ms:
+            self._results.popleft()
 
     def process(self, scores, time_ms: int) -> Recognition:
         """Add the model's int8 output for time ``time_ms`` and return the smoothed recognition.
@@ -115,12 +129,13 @@ class RecognizeCommands:
         if self._results and time_ms < self._results[0][0]:
             raise ParameterError(f"time_ms must increase: got {time_ms} ms, earlier than the oldest result "
                                  f"({self._results[0][0]} ms)")
+        if self.prune_first:
+            self._prune(time_ms)
         if self.max_results is not None and len(self._results) >= self.max_results:
             self.dropped += 1  # TFLM: "Couldn't push_back latest result, too many already!"
         else:
             self._results.append((time_ms, scores.astype(np.int32) + 128))
-        while self._results and self._results[0][0] < time_ms - self.average_window_duration_ms:
-            self._results.popleft()
+        self._prune(time_ms)
         count = len(self._results)
         if count < self.minimum_count or time_ms - self._results[0][0] < self.average_window_duration_ms // 4:
             return Recognition(time_ms, self._previous_label, 0, False, (0,) * len(self.labels))
@@ -142,9 +157,11 @@ class RecognizeCommands:
 class KeywordSpotter:
     """The micro_speech model fed one int8 feature row at a time, at TFLM's cadence: one inference per new row.
 
-    The model sees the last 49 rows (1 s). Before 49 rows have arrived, the missing ones are the features of
-    digital silence (-128), as TFLM's first run fills its whole window from an audio buffer that starts as zeros.
-    Each result goes through :class:`RecognizeCommands`.
+    The model sees the last 49 rows (1 s). Before 49 rows have arrived, the missing ones are ``fill_value``. The
+    default, -128, is every feature of digital silence: the stream starts as if it had been quiet before. TFLM's
+    device program instead starts from a feature buffer of int8 0 (its ``FeatureProvider`` sets every byte to 0 and
+    then only fills in new rows): ``fill_value=0`` reproduces that, and the micro_speech model reads such a window as
+    "no". Each result goes through :class:`RecognizeCommands`.
 
     Taught in notebooks/08_tinyml.ipynb.
 
@@ -154,9 +171,14 @@ class KeywordSpotter:
         The model (loaded from ``data/tflm`` when omitted).
     recognizer : RecognizeCommands, optional
         The smoothing (TFLM's defaults when omitted).
+    fill_value : int
+        The int8 value of the rows not yet computed at the start of a stream: -128 (digital silence) or
+        :data:`DEVICE_START_FEATURE` (0), as TFLM's device program.
     """
 
-    def __init__(self, model=None, recognizer: RecognizeCommands | None = None):
+    def __init__(self, model=None, recognizer: RecognizeCommands | None = None, *,
+                 fill_value: int = SILENCE_FEATURE):
+        self.fill_value = require_int("fill_value", fill_value, minimum=-128, maximum=127)
         if model is None:
             from .reference import MicroSpeechModel
 
@@ -167,7 +189,7 @@ class KeywordSpotter:
 
     def reset(self) -> None:
         """Empty the feature window and the recognizer (a new stream)."""
-        self._window = np.full((MODEL_FRAMES, NUM_CHANNELS), SILENCE_FEATURE, dtype=np.int8)
+        self._window = np.full((MODEL_FRAMES, NUM_CHANNELS), self.fill_value, dtype=np.int8)
         self.rows_seen = 0
         self.recognizer.reset()
         self.detections: list[Recognition] = []

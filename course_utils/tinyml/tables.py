@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import ParameterError
-from ..validate import require_int, require_number
+from ..validate import require_choice, require_int, require_number
 
 SAMPLE_RATE = 16000
 WINDOW_SIZE = 480  # 30 ms
@@ -212,6 +212,7 @@ def _filterbank_tables_cached(
     upper_hz: float,
     alignment: int,
     block_size: int,
+    weight_rounding: str,
 ) -> FilterbankTables:
     n_slots = num_channels + 1
     centers = _center_mels(n_slots, lower_hz, upper_hz)
@@ -261,8 +262,13 @@ def _filterbank_tables_cached(
             # float32 throughout, as the generator does, so truncation lands on the same integers.
             weight = (centers[slot] - freq_to_mel(bins * hz_per_bin)) / np.float32(centers[slot] - previous_center)
             index = weight_starts[slot] + (bins - freq_starts[slot])
-            weights[index] = np.trunc(weight * np.float32(scale)).astype(np.int16)
-            unweights[index] = np.trunc((np.float32(1) - weight) * np.float32(scale)).astype(np.int16)
+            if weight_rounding == "truncate":
+                weights[index] = np.trunc(weight * np.float32(scale)).astype(np.int16)
+                unweights[index] = np.trunc((np.float32(1) - weight) * np.float32(scale)).astype(np.int16)
+            else:  # the older C microfrontend: floor(w * 4096 + 0.5), in double
+                exact = weight.astype(np.float64)
+                weights[index] = np.floor(exact * scale + 0.5).astype(np.int16)
+                unweights[index] = np.floor((1.0 - exact) * scale + 0.5).astype(np.int16)
             end_index = max(end_index, int(bins[-1]) + 1)
         previous_center = centers[slot]
     if end_index >= spectrum_size:
@@ -281,6 +287,7 @@ def mel_filterbank_tables(
     *,
     alignment: int = FILTERBANK_ALIGNMENT,
     block_size: int = FILTERBANK_BLOCK_SIZE,
+    weight_rounding: str = "truncate",
 ) -> FilterbankTables:
     """Q12 weights and index tables of TFLM's 40-channel HTK mel filterbank (125-7500 Hz, 512-point FFT).
 
@@ -300,6 +307,9 @@ def mel_filterbank_tables(
         Byte alignment of each channel's first bin (4 in micro_speech).
     block_size : int
         Channel widths are padded to a multiple of this many bins (4 in micro_speech).
+    weight_rounding : {"truncate", "nearest"}
+        How a float weight becomes Q12: ``"truncate"`` as the frontend graph's table generator, ``"nearest"``
+        (``floor(w * 4096 + 0.5)``) as TFLM's older C microfrontend, which made the model's training features.
 
     Returns
     -------
@@ -313,8 +323,9 @@ def mel_filterbank_tables(
     upper_hz = require_number("upper_hz", upper_hz, above=lower_hz)
     alignment = require_int("alignment", alignment, minimum=1)
     block_size = require_int("block_size", block_size, minimum=1)
+    weight_rounding = require_choice("weight_rounding", weight_rounding, ("truncate", "nearest"))
     return _filterbank_tables_cached(
-        fft_length // 2 + 1, sample_rate, num_channels, lower_hz, upper_hz, alignment, block_size
+        fft_length // 2 + 1, sample_rate, num_channels, lower_hz, upper_hz, alignment, block_size, weight_rounding
     )
 
 
