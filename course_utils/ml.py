@@ -124,6 +124,60 @@ def frame_counts(lengths, *, hop_length: int) -> np.ndarray:
     return 1 + np.asarray(lengths, dtype=np.int64) // int(hop_length)
 
 
+def stft_power_batch(y: np.ndarray, lengths, *, n_fft: int, hop_length: int, win_length: int | None = None,
+                     n_groups: int = 16) -> np.ndarray:
+    """``np.abs(librosa.stft(y, ...)) ** 2`` of zero-padded clips, without computing the frames of the padding.
+
+    A frame whose window starts at or after its clip's end holds only zeros, and its power is exactly 0. So the
+    clips are sorted by length and cut into ``n_groups`` groups; each group's STFT runs only as far as its longest
+    clip reaches (plus half a window), and every later frame is left 0. Every frame equals the one librosa computes
+    on the whole matrix: most spoken digits fill half of their one-second row, so this does about half the work.
+
+    Parameters
+    ----------
+    y : numpy.ndarray, shape (n_clips, n_samples)
+        Clips, each zero after its length (as :func:`clip_matrix` makes them).
+    lengths : array of int, shape (n_clips,)
+        Samples of each clip before its padding, 0 … n_samples.
+    n_fft, hop_length, win_length : int
+        As for ``librosa.stft`` (centred, zero-padded at both ends: its defaults).
+    n_groups : int
+        Length groups, ≥ 1: more cut closer to each clip's length, fewer call librosa less often.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_clips, 1 + n_fft // 2, 1 + n_samples // hop_length)
+
+    Taught in notebooks/09_features_for_models.ipynb.
+    """
+    import librosa
+
+    y = np.asarray(y)
+    if y.ndim != 2 or y.shape[0] == 0:
+        raise ParameterError(f"y must be a (n_clips, n_samples) matrix of clips, got shape {y.shape}")
+    for name, value in [("n_fft", n_fft), ("hop_length", hop_length), ("n_groups", n_groups)]:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ParameterError(f"{name} must be a whole number ≥ 1, got {value!r}")
+    lengths = np.asarray(lengths)
+    if lengths.shape != (y.shape[0],) or not np.issubdtype(lengths.dtype, np.integer) or \
+            np.any((lengths < 0) | (lengths > y.shape[1])):
+        raise ParameterError(f"lengths must hold one whole number 0 … {y.shape[1]} per clip ({y.shape[0]}), got "
+                             f"{lengths}")
+    if np.any(y[np.arange(y.shape[1]) >= lengths[:, None]]):
+        raise ParameterError("y must be zero after each clip's length (the padding), as clip_matrix makes it")
+    order = np.argsort(lengths, kind="stable")
+    groups = np.array_split(order, min(int(n_groups), len(order)))
+    out = None
+    for rows in groups:
+        # Frames from 1 + reach // hop_length on start at or after every clip's end in this group: all 0.
+        reach = min(y.shape[1], max(int(n_fft), int(lengths[rows].max()) + int(n_fft) // 2))
+        part = np.abs(librosa.stft(y[rows, :reach], n_fft=n_fft, hop_length=hop_length, win_length=win_length)) ** 2
+        if out is None:
+            out = np.zeros((y.shape[0], part.shape[1], 1 + y.shape[1] // int(hop_length)), dtype=part.dtype)
+        out[rows, :, :part.shape[2]] = part
+    return out
+
+
 def pool_stats_batch(features: np.ndarray, n_frames) -> np.ndarray:
     """:func:`pool_stats` of many clips at once, each over its first ``n_frames[i]`` frames only (the rest is padding).
 
@@ -155,9 +209,9 @@ def tflm_features_batch(pcm: np.ndarray, lengths=None) -> np.ndarray:
     """TFLM's int8 micro_speech features of many 16 kHz int16 clips at once, each from a reset frontend.
 
     Equal to ``course_utils.tinyml.frontend(clip)`` for every row: all stages but the noise estimate treat frames
-    independently, so every clip's frames go through them together; the noise estimate runs along time for all
-    clips side by side (its even/odd channel pattern repeats every 40 channels). Padding after a clip's end only
-    changes frames after it.
+    independently, so every clip's frames go through them together, a block at a time; the noise estimate runs
+    along time for a block of clips side by side (its even/odd channel pattern repeats every 40 channels). Padding
+    after a clip's end only changes frames after it.
 
     Parameters
     ----------
@@ -186,19 +240,38 @@ def tflm_features_batch(pcm: np.ndarray, lengths=None) -> np.ndarray:
     if lengths.shape != (n_clips,):
         raise ParameterError(f"lengths must hold one length per clip ({n_clips}), got shape {lengths.shape}")
     inside = np.arange(n_frames) * pipeline.WINDOW_STEP + pipeline.WINDOW_SIZE <= lengths[:, None]  # whole frames
-    windowed = pipeline.apply_window(frames[inside])
-    scaled, shift = pipeline.fft_auto_scale(windowed)
-    energy = pipeline.spectrum_energy(pipeline.rfft_q15(scaled))
     channels = NUM_CHANNELS
     amplitude = np.zeros((n_clips, n_frames, channels), dtype=np.uint32)
-    amplitude[inside] = pipeline.filterbank_sqrt(pipeline.filterbank(energy), shift)
-    side_by_side = amplitude.transpose(1, 0, 2).reshape(n_frames, -1)
-    cleaned, noise = pipeline.noise_reduction(side_by_side)
-    by_clip = (n_frames, n_clips, channels)
-    cleaned, noise = (a.reshape(by_clip).transpose(1, 0, 2)[inside] for a in (cleaned, noise))  # frame-wise from here
+    amplitude[inside] = np.concatenate([_tflm_amplitude(block) for block in _blocks(frames[inside])])
+    cleaned, noise = np.zeros_like(amplitude), np.zeros_like(amplitude)
+    for start in range(0, n_clips, _CLIPS_PER_BLOCK):
+        rows = slice(start, start + _CLIPS_PER_BLOCK)
+        side_by_side = amplitude[rows].transpose(1, 0, 2).reshape(n_frames, -1)
+        block = [a.reshape(n_frames, -1, channels).transpose(1, 0, 2) for a in pipeline.noise_reduction(side_by_side)]
+        cleaned[rows], noise[rows] = block
+    cleaned, noise = cleaned[inside], noise[inside]  # frame-wise from here
     int8 = np.zeros((n_clips, n_frames, channels), dtype=np.int8)
-    int8[inside] = pipeline.quantize_features(pipeline.filterbank_log(pipeline.pcan(cleaned, noise)))
+    int8[inside] = np.concatenate([pipeline.quantize_features(pipeline.filterbank_log(pipeline.pcan(c, n)))
+                                   for c, n in zip(_blocks(cleaned), _blocks(noise))])
     return int8
+
+
+# The integer stages run on blocks of frames (and the noise estimate on blocks of clips): a block's temporaries
+# stay in the CPU cache, which makes lesson 09's 60 000 frames about three times faster than whole-array passes.
+_FRAMES_PER_BLOCK = 1024
+_CLIPS_PER_BLOCK = 64
+
+
+def _blocks(frames):
+    return [frames[start:start + _FRAMES_PER_BLOCK] for start in range(0, max(len(frames), 1), _FRAMES_PER_BLOCK)]
+
+
+def _tflm_amplitude(frames):
+    # Lesson 08's stages 1–6 (window to square root) on a block of 480-sample frames: (frames, 40) uint32.
+    from .tinyml import pipeline
+
+    scaled, shift = pipeline.fft_auto_scale(pipeline.apply_window(frames))
+    return pipeline.filterbank_sqrt(pipeline.filterbank(pipeline.spectrum_energy(pipeline.rfft_q15(scaled))), shift)
 
 
 def resize_frames_batch(features: np.ndarray, n_frames, *, size: int) -> np.ndarray:
@@ -290,7 +363,7 @@ def make_classifier(kind: str = "linear", *, seed: int = 0):
     """A seeded scikit-learn classifier.
 
     ``"linear"``: ridge regression on one-hot labels (``RidgeClassifier``, solved in closed form, so it gives the
-    same answer on every CPU). ``"forest"``: a random forest of 50 trees, a small non-linear model.
+    same answer on every CPU). ``"forest"``: a random forest of 20 trees, a small non-linear model.
 
     Taught in notebooks/09_features_for_models.ipynb.
     """
@@ -301,7 +374,7 @@ def make_classifier(kind: str = "linear", *, seed: int = 0):
     if kind == "forest":
         from sklearn.ensemble import RandomForestClassifier
 
-        return RandomForestClassifier(n_estimators=50, min_samples_leaf=2, random_state=seed, n_jobs=1)
+        return RandomForestClassifier(n_estimators=20, min_samples_leaf=2, random_state=seed, n_jobs=1)
     raise ParameterError(f"kind must be one of {', '.join(repr(k) for k in CLASSIFIERS)}, got {kind!r}")
 
 

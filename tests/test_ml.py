@@ -220,6 +220,56 @@ def test_tflm_features_batch_equals_the_frontend_clip_by_clip():
     assert all(np.array_equal(whole[i], tm.frontend(pcm[i])) for i in range(4))
 
 
+def test_tflm_features_batch_blocks_give_the_same_frames(monkeypatch):
+    # Frames go through the integer stages in blocks, and clips through the noise estimate: blocks of 7 frames and
+    # of 2 clips make clips straddle blocks.
+    from course_utils import tinyml as tm
+
+    rng = np.random.default_rng(5)
+    lengths = np.array([16000, 3000, 8000])
+    pcm = np.zeros((3, 16000), dtype=np.int16)
+    for i, n in enumerate(lengths):
+        pcm[i, :n] = np.clip(rng.normal(0, 2000, n), -32768, 32767).astype(np.int16)
+    monkeypatch.setattr(ml, "_FRAMES_PER_BLOCK", 7)
+    monkeypatch.setattr(ml, "_CLIPS_PER_BLOCK", 2)
+    batched = ml.tflm_features_batch(pcm, lengths)
+    for i, n in enumerate(lengths):
+        alone = tm.frontend(pcm[i, :n])
+        np.testing.assert_array_equal(batched[i, :len(alone)], alone)
+
+
+def test_stft_power_batch_equals_librosa_on_the_whole_rows():
+    import librosa
+
+    rng = np.random.default_rng(6)
+    lengths = np.array([8000, 0, 1, 1200, 3361, 4000, 5555, 7999, 256, 900])
+    y = np.zeros((len(lengths), 8000), dtype=np.float32)
+    for i, n in enumerate(lengths):
+        y[i, :n] = rng.normal(0, 0.1, n)
+    for settings in [dict(n_fft=256, hop_length=80), dict(n_fft=512, win_length=256, hop_length=80),
+                     dict(n_fft=128, hop_length=240)]:
+        expected = np.abs(librosa.stft(y, **settings)) ** 2
+        for n_groups in (1, 3, 10):
+            got = ml.stft_power_batch(y, lengths, n_groups=n_groups, **settings)
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda y: ml.stft_power_batch(y, [100, 200], n_fft=256, hop_length=80), "zero after each clip"),
+    (lambda y: ml.stft_power_batch(y, [100, 2001], n_fft=256, hop_length=80), "lengths must hold"),
+    (lambda y: ml.stft_power_batch(y, [100], n_fft=256, hop_length=80), "lengths must hold"),
+    (lambda y: ml.stft_power_batch(y[0], [100], n_fft=256, hop_length=80), "y must be"),
+    (lambda y: ml.stft_power_batch(y, [100, 250], n_fft=256, hop_length=0), "hop_length"),
+    (lambda y: ml.stft_power_batch(y, [100, 250], n_fft=256, hop_length=80, n_groups=0), "n_groups"),
+])
+def test_stft_power_batch_bad_input(call, message):
+    y = np.zeros((2, 2000), dtype=np.float32)
+    y[0, :100], y[1, :250] = 0.1, 0.1
+    with pytest.raises(ParameterError, match=message):
+        call(y)
+
+
 def test_tflm_features_batch_wants_int16_clips():
     with pytest.raises(ParameterError, match="pcm must be an int16"):
         ml.tflm_features_batch(np.zeros((2, 1000)))

@@ -37,6 +37,20 @@ def test_q15_saturates_at_plus_one_and_below_minus_one():
     assert q.to_q12(1.0) == 4096
 
 
+@pytest.mark.parametrize("rounding", q.ROUNDING_MODES)
+def test_to_fixed_in_blocks_equals_value_by_value(monkeypatch, rounding):
+    # to_fixed converts large arrays block by block; blocks of 5 values cut this (3, 7) array mid-row.
+    monkeypatch.setattr(q, "_BLOCK", 5)
+    x = np.random.default_rng(2).uniform(-1.2, 1.2, (3, 7)).astype(np.float32)
+    x[1, 3], x[2, 0] = 2.5 / 32768, -2.5 / 32768
+    got = q.to_fixed(x, 15, rounding=rounding)
+    assert got.shape == x.shape and got.dtype == np.int16
+    assert got.tolist() == [[int(q.to_fixed(float(v), 15, rounding=rounding)) for v in row] for row in x]
+    x[2, 6] = np.nan  # in the last block
+    with pytest.raises(ParameterError, match="finite"):
+        q.to_fixed(x, 15)
+
+
 @pytest.mark.parametrize(
     ("rounding", "expected"),
     [("nearest", [3, -3]), ("nearest_even", [2, -2]), ("floor", [2, -3]), ("truncate", [2, -2])],
