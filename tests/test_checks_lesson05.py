@@ -134,6 +134,36 @@ def test_my_power_to_db_typical_mistakes(student, hint):
     assert passed is False and hint in text, text
 
 
+def _in_float32(S, ref=1.0, amin=1e-10, top_db=80.0):
+    S = np.asarray(S, dtype=np.float32)  # what librosa itself computes in for float32 input
+    ref = ref(S) if callable(ref) else ref
+    S_db = 10 * np.log10(np.maximum(amin, S)) - 10 * np.log10(np.maximum(amin, ref))
+    return S_db if top_db is None else np.maximum(S_db, S_db.max() - top_db)
+
+
+def test_my_power_to_db_accepts_a_correct_float32_implementation():
+    S = lesson05._test_power()
+    largest_difference = max(np.max(np.abs(_in_float32(S, **kwargs) - lesson05.my_power_to_db.reference()(S, **kwargs)))
+                             for _, kwargs in lesson05.POWER_TO_DB_CASES)
+    assert 1e-6 < largest_difference < 1e-4  # float32 rounding is visible, and the checker must look past it
+    passed, text = feedback(lesson05.my_power_to_db, _in_float32)
+    assert passed is True, text
+
+
+def _in_float16(S, ref=1.0, amin=1e-10, top_db=80.0):
+    return lesson05.my_power_to_db.reference()(S, ref=ref, amin=amin, top_db=top_db).astype(np.float16)
+
+
+def _rounded(S, ref=1.0, amin=1e-10, top_db=80.0):
+    return np.round(lesson05.my_power_to_db.reference()(S, ref=ref, amin=amin, top_db=top_db), 2)
+
+
+@pytest.mark.parametrize("student", [_in_float16, _rounded])
+def test_my_power_to_db_says_when_only_rounding_is_wrong(student):
+    passed, text = feedback(lesson05.my_power_to_db, student)
+    assert passed is False and "that is rounding, not a wrong step" in text, text
+
+
 # --- quietest_24_bit ---------------------------------------------------------------------------------------------
 
 
