@@ -42,6 +42,8 @@ def power_to_db(S, *, ref=1.0, amin=1e-10, top_db=80.0):
     ref : float > 0 or callable
         The power that maps to 0 dB, or a function of ``S`` giving it; ``ref=np.max`` puts the loudest value at
         0 dB and everything else below.
+        A function, like ``top_db``, looks at the whole array, as in librosa 0.11; librosa >= 1.0 applies both to
+        each 2-D slice of the last two axes (its ``axes`` argument).
     amin : float > 0
         Floor applied to ``S`` and ``ref`` before the logarithm, so silence gives ``10 log10(amin)`` (-100 dB
         by default) instead of -inf.
