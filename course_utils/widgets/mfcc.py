@@ -86,8 +86,9 @@ class MFCCExplorer(Explorer):
         # Even lengths only: lifter=1 weights every coefficient by exactly 1 (sin(π·n) = 0), which looks broken.
         self._int_slider("lifter", lifter, minimum=0, maximum=60, step=2)
         self._int_slider("n_mels", n_mels, minimum=8, maximum=128, step=4, column=1)
+        whole_centiseconds = np.isclose(100 * self.frame_seconds, round(100 * self.frame_seconds))
         self._float_slider("time", self._snap(time), minimum=0, maximum=last_time, step=self.frame_seconds,
-                           description="frame at (s)", readout_format=".3g", column=1)
+                           description="frame at (s)", readout_format=".2f" if whole_centiseconds else ".3f", column=1)
         self._start()
 
     def _snap(self, time: float) -> float:
