@@ -147,14 +147,14 @@ class MFCCExplorer(Explorer):
         kept[:n_mfcc] = all_coefficients[:n_mfcc]  # what mfcc() keeps, before the lifter
         rebuilt = dsp.idct(kept, axis=0)
         frame_index = int(round(values["time"] / self.frame_seconds))
+        frame_difference = rebuilt[:, frame_index] - log_mel[:, frame_index]
         weights = dsp.lifter_weights(n_mfcc, lifter) if lifter > 0 else np.ones(n_mfcc)
         readouts = {
             "mfcc_shape": mfccs.shape,
             "lifter_weights": (round(float(weights.min()), 3), round(float(weights.max()), 3)),
             "kept_percent": round(100 * n_mfcc / n_mels, 1),
             "rebuild_error_db": round(float(np.sqrt(np.mean((rebuilt - log_mel) ** 2))), 2),
-            "frame_error_db": round(float(np.sqrt(np.mean((rebuilt[:, frame_index] - log_mel[:, frame_index]) ** 2))),
-                                    2),
+            "frame_error_db": round(float(np.sqrt(np.mean(frame_difference**2))), 2),
         }
         return MFCCFrame(readouts=readouts, data={"mfcc": mfccs, "log_mel": log_mel, "rebuilt": rebuilt},
                          log_mel=log_mel, kept=mfccs, unliftered=all_coefficients, rebuilt=rebuilt,
