@@ -94,8 +94,20 @@ def test_log_factor_typical_mistakes(answer, hint):
     assert passed is False and hint in text
 
 
-def test_log_factor_accepts_an_expression():
+def test_log_factor_accepts_an_expression_or_three_decimals():
     assert feedback(lesson06.log_factor, 10 * np.log10(np.e))[0] is True
+    assert feedback(lesson06.log_factor, 4.343)[0] is True
+
+
+@pytest.mark.parametrize("answer", [4.3, 4.34, 4.4])
+def test_log_factor_rounded_answers_are_asked_for_more_digits(answer):
+    passed, text = feedback(lesson06.log_factor, answer)
+    assert passed is False and "give more digits" in text and "Write 10·log10" not in text
+
+
+def test_log_factor_a_value_outside_two_percent_gets_the_conceptual_hint():
+    passed, text = feedback(lesson06.log_factor, 4.5)
+    assert passed is False and "Write 10·log10" in text and "give more digits" not in text
 
 
 @pytest.mark.parametrize(

@@ -532,6 +532,87 @@ def test_mfcc_keeps_n_mfcc_and_rebuilds(clip):
     assert "n_mfcc=60 must be <= n_mels=40" in ex.message
 
 
+
+def mfcc_frame_index(explorer) -> int:
+    return round(explorer.values()["time"] * SR / explorer.hop_length)
+
+
+def test_mfcc_frame_plot_shows_that_frame_of_the_log_mel_and_of_the_rebuilt(clip):
+    ex = MFCCExplorer(clip, sr=SR, n_mfcc=13, n_mels=40, time=0.5)
+    assert ex.values()["time"] == pytest.approx(31 * 256 / SR)  # 0.5 s snapped to the hop grid: frame 31, 0.496 s
+    for change in ({}, {"n_mfcc": 5}, {"time": 0.25}, {"n_mels": 64, "n_mfcc": 20}):
+        ex.set(**change)
+        index = mfcc_frame_index(ex)
+        n_mels = ex.values()["n_mels"]
+        np.testing.assert_array_equal(ex.artists["frame_log_mel"].get_xdata(), np.arange(n_mels))
+        np.testing.assert_array_equal(ex.artists["frame_log_mel"].get_ydata(), ex.data["log_mel"][:, index])
+        np.testing.assert_array_equal(ex.artists["frame_rebuilt"].get_ydata(), ex.data["rebuilt"][:, index])
+        for marker in ("log_mel_marker", "coefficient_marker", "rebuilt_marker"):
+            assert ex.artists[marker].get_xdata()[0] == pytest.approx(index * 256 / SR)
+    assert ex.values()["time"] == pytest.approx(16 * 256 / SR)
+    assert "time=0.256 |" in ex.summary()
+
+
+def test_mfcc_middle_panel_shows_only_the_kept_coefficients(clip):
+    ex = MFCCExplorer(clip, sr=SR, n_mfcc=13, n_mels=40)
+    ax = ex.artists["coefficient_marker"].axes
+    box = ax.get_window_extent()
+    height = ex.figure.canvas.get_width_height()[1]
+    rows, columns = slice(round(height - box.y1) + 2, round(height - box.y0) - 2), slice(round(box.x0) + 2,
+                                                                                       round(box.x1) - 2)
+
+    def middle_pixels():
+        return np.asarray(ex.figure.canvas.buffer_rgba())[rows, columns, :3].copy()
+
+    assert ax.get_ylim() == (-0.5, 12.5) and ax.get_title() == "the 13 kept DCT coefficients, of 40"
+    assert ex.data["mfcc"].shape[0] == 13
+    thirteen = middle_pixels()
+    ex.set(n_mfcc=4)
+    assert ax.get_ylim() == (-0.5, 3.5) and ax.get_title() == "the 4 kept DCT coefficients, of 40"
+    four = middle_pixels()
+    # Four coefficients fill the panel in four horizontal bands, so about a quarter of its pixel rows start a new band.
+    changes_between_rows = np.any(four[1:] != four[:-1], axis=(1, 2)).sum()
+    assert changes_between_rows < np.any(thirteen[1:] != thirteen[:-1], axis=(1, 2)).sum()
+    assert not np.array_equal(four, thirteen)
+
+
+def test_mfcc_time_none_is_the_loudest_frame(clip):
+    louder = clip.copy()
+    louder[int(0.7 * SR) : int(0.75 * SR)] *= 10
+    ex = MFCCExplorer(louder, sr=SR)
+    loudest = int(np.argmax(ex.power.sum(axis=0)))
+    assert 0.68 < loudest * 256 / SR < 0.77
+    assert mfcc_frame_index(ex) == loudest
+
+
+def test_mfcc_time_outside_the_clip_is_refused(clip):
+    last = (1 + len(clip) // 256 - 1) * 256 / SR
+    for time in (-0.1, last + 0.05, 5.0):
+        with pytest.raises(ParameterError, match=f"time must be between 0 and {last:g} s"):
+            MFCCExplorer(clip, sr=SR, time=time)
+    ex = MFCCExplorer(clip, sr=SR, time=last)
+    assert mfcc_frame_index(ex) == 1 + len(clip) // 256 - 1
+    ex.set(time=5.0)
+    assert "time must be between 0 and" in ex.message
+
+
+def test_mfcc_frame_error_is_the_rms_difference_in_that_frame(clip):
+    import scipy.fft
+
+    ex = MFCCExplorer(clip, sr=SR, n_mfcc=13, n_mels=40, time=0.3)
+    for change in ({}, {"n_mfcc": 6}, {"time": 0.8, "lifter": 22}):
+        ex.set(**change)
+        n_mfcc = ex.values()["n_mfcc"]
+        coefficients = scipy.fft.dct(ex.log_mel(40), type=2, norm="ortho", axis=0)
+        coefficients[n_mfcc:] = 0
+        rebuilt = scipy.fft.idct(coefficients, type=2, norm="ortho", axis=0)
+        index = mfcc_frame_index(ex)
+        expected = np.sqrt(np.mean((rebuilt[:, index] - ex.log_mel(40)[:, index]) ** 2))
+        assert ex.readouts["frame_error_db"] == round(float(expected), 2)
+        assert f"frame_error_db={ex.readouts['frame_error_db']:g}" in ex.summary()
+        assert f"{ex.readouts['frame_error_db']:g} dB in the frame at" in panel_text(ex)
+
+
 # ----------------------------------------------------------------------------------------------- lesson 07
 def test_griffin_lim_convergence_and_audio(clip):
     ex = GriffinLimExplorer(clip, sr=SR, n_iter=8)
