@@ -103,3 +103,24 @@ def test_spread_is_small_when_every_band_spans_several_bins():
 def test_spread_is_none_when_no_band_catches_a_bin():
     ex = MelFilterbankExplorer(sr=SR, n_fft=64, n_mels=1, fmin=100.0, fmax=150.0)
     assert ex.readouts["flat_spread_db"] is None and "flat spectrum, every band re top band" in ex._readouts_html.value
+
+
+def test_band_0_is_outlined_when_all_zero_though_the_warning_skips_it():
+    # 128 bands from a 256-point FFT: band 0 runs from 0 to 94 Hz and its only bin, at 0 Hz, has weight 0.
+    ex = MelFilterbankExplorer(sr=SR, n_fft=256, n_mels=128)
+    with pytest.warns(UserWarning, match="Empty filters"):
+        weights = dsp.mel_filterbank(sr=SR, n_fft=256, n_mels=128)
+    all_zero = np.flatnonzero(weights.max(axis=1) == 0)
+    assert all_zero[0] == 0 and ex.readouts["band0_all_zero"]
+    assert ex.readouts["empty_filters"] == len(all_zero) - 1 and f"{len(all_zero) - 1} of n_mels=128" in ex.message
+    (band0,) = ex.artists["band0_all_zero"].get_segments()
+    edges = dsp.mel_frequencies(130, fmax=SR / 2)
+    np.testing.assert_allclose(band0[[0, -1], 0], edges[[0, 2]], rtol=1e-12)  # drawn where band 0 would be
+    red = len(ex.artists["empty_filters"].get_segments()) + len(ex.artists["band0_all_zero"].get_segments())
+    assert red == len(all_zero) and len(ex.artists["filters"].get_segments()) == 128 - len(all_zero)
+    assert "band 0 (from 0 Hz, dotted) is all zero too" in ex._readouts_html.value
+    ex.set(n_fft=512)  # bins 31.25 Hz apart: band 0 catches the bin at 31.25 Hz
+    assert not ex.readouts["band0_all_zero"] and len(ex.artists["band0_all_zero"].get_segments()) == 0
+    assert "band 0" not in ex._readouts_html.value
+    ex.set(n_fft=256, fmin=100.0)  # band 0 no longer starts at 0 Hz: the warning's own rule covers it
+    assert not ex.readouts["band0_all_zero"]

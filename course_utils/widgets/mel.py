@@ -74,12 +74,14 @@ def format_spread(spread):
 
 @dataclass(kw_only=True)
 class FilterbankFrame(Frame):
-    """A :class:`Frame` with the filterbank ``weights`` (bands × FFT bins), the band ``edges`` in Hz, and which
-    bands are ``empty``."""
+    """A :class:`Frame` with the filterbank ``weights`` (bands × FFT bins), the band ``edges`` in Hz, which
+    bands are ``empty`` (the warning's count), and whether band 0, starting at 0 Hz, is all zero too
+    (``band0_all_zero``)."""
 
     weights: np.ndarray
     edges: np.ndarray
     empty: np.ndarray
+    band0_all_zero: bool
 
 
 class MelFilterbankExplorer(Explorer):
@@ -89,7 +91,9 @@ class MelFilterbankExplorer(Explorer):
 
     Each triangle is one mel band, drawn through the weights it has at the FFT bins; the ticks along the bottom are
     the bins (``sr / n_fft`` apart). When a band is narrower than the bin spacing it may catch no bin at all: such
-    empty filters are outlined in red and the panel shows the filterbank's warning. Heights are relative to the
+    empty filters are outlined in red and the panel shows the filterbank's warning. The warning, like librosa's,
+    does not count band 0 when it starts at 0 Hz; that band is all zero when its only bin is the 0 Hz bin on its
+    lower edge, and is then outlined in dotted red, since its output is always 0 as well. Heights are relative to the
     tallest filter; with ``norm="slaney"`` the triangles shrink as they widen so each has the same area. The
     ``htk`` toggle switches the mel formula (band edges and widths change), the ``norm`` toggle the normalisation;
     since relative heights hide how much the bands' outputs differ, the readout ``flat_tilt_db`` gives it: the
@@ -147,8 +151,11 @@ class MelFilterbankExplorer(Explorer):
         self._filters = self._animate(ax.add_collection(LineCollection([], colors="tab:blue", linewidths=1.0)))
         self._empty = self._animate(ax.add_collection(LineCollection([], colors="tab:red", linewidths=1.5,
                                                                      linestyles="--")))
+        self._band0_all_zero = self._animate(ax.add_collection(LineCollection([], colors="tab:red", linewidths=1.5,
+                                                                              linestyles=":")))
         self._bins = self._animate(ax.add_collection(LineCollection([], colors="0.35", linewidths=0.8)))
-        self.artists = {"filters": self._filters, "empty_filters": self._empty, "bins": self._bins}
+        self.artists = {"filters": self._filters, "empty_filters": self._empty,
+                        "band0_all_zero": self._band0_all_zero, "bins": self._bins}
 
     def _compute(self, values):
         from .. import dsp
@@ -161,12 +168,15 @@ class MelFilterbankExplorer(Explorer):
         edges = dsp.mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
         # The same rule as mel_filterbank's warning: a band starting at 0 Hz may rightly have zero weight.
         empty = (edges[:-2] > 0) & (weights.max(axis=1) <= 0)
+        # ... yet it is just as dead when its only bin is that 0 Hz bin, at weight 0.
+        band0_all_zero = bool(edges[0] <= 0 and weights[0].max() <= 0)
         widths = edges[2:] - edges[:-2]
         readouts = {
             "n_mels": n_mels,
             "n_bins": 1 + n_fft // 2,
             "delta_f_hz": sr / n_fft,
             "empty_filters": int(empty.sum()),
+            "band0_all_zero": band0_all_zero,
             "narrowest_band_hz": round(float(widths.min()), 2),
             "widest_band_hz": round(float(widths.max()), 2),
             # The norm switch's effect, which the relative heights of the picture hide: about 0 dB with "slaney".
@@ -175,19 +185,23 @@ class MelFilterbankExplorer(Explorer):
             "flat_spread_db": flat_spectrum_spread_db(weights),
         }
         return FilterbankFrame(readouts=readouts, data={"weights": weights, "edges_hz": edges}, warning=warning,
-                               weights=weights, edges=edges, empty=empty)
+                               weights=weights, edges=edges, empty=empty, band0_all_zero=band0_all_zero)
 
     def _draw(self, frame, values):
         edges, weights, empty = frame.edges, frame.weights, frame.empty
         n_fft = values["n_fft"]
         bin_frequencies = np.arange(1 + n_fft // 2) * self.sr / n_fft
         tallest = float(weights.max()) or 1.0
-        filled, hollow = [], []
+        filled, hollow, band0_outline = [], [], []
         for band in range(len(weights)):
             low, centre, high = edges[band : band + 3]
+            # Where the band would be, for bands whose weights are all zero.
+            outline = [(low, 0.0), (centre, EMPTY_OUTLINE_HEIGHT), (high, 0.0)]
             if empty[band]:
-                # No bin falls inside: outline where the band would be, since its weights are all zero.
-                hollow.append([(low, 0.0), (centre, EMPTY_OUTLINE_HEIGHT), (high, 0.0)])
+                hollow.append(outline)
+                continue
+            if band == 0 and frame.band0_all_zero:
+                band0_outline.append(outline)
                 continue
             inside = (bin_frequencies > low) & (bin_frequencies < high)
             # The weights the filterbank really has: its triangle sampled at the bins it contains.
@@ -196,6 +210,7 @@ class MelFilterbankExplorer(Explorer):
             filled.append(np.column_stack([xs, ys]))
         self._filters.set_segments(filled)
         self._empty.set_segments(hollow)
+        self._band0_all_zero.set_segments(band0_outline)
         self._bins.set_segments([[(f, -0.08), (f, -0.02)] for f in bin_frequencies])
         return ()  # nothing drawn in the background depends on the settings
 
@@ -203,7 +218,8 @@ class MelFilterbankExplorer(Explorer):
         return [
             ("bin spacing sr / n_fft", f"{readouts['delta_f_hz']:.6g} Hz ({readouts['n_bins']} bins)"),
             ("band widths", f"{readouts['narrowest_band_hz']:g} … {readouts['widest_band_hz']:g} Hz"),
-            ("empty filters", f"{readouts['empty_filters']} of {readouts['n_mels']}"),
+            ("empty filters", f"{readouts['empty_filters']} of {readouts['n_mels']}"
+             + (", and band 0 (from 0 Hz, dotted) is all zero too" if readouts["band0_all_zero"] else "")),
             ("flat spectrum, top band / lowest", "–" if readouts["flat_tilt_db"] is None
              else f"{readouts['flat_tilt_db']:+.1f} dB"),
             ("flat spectrum, every band re top band", format_spread(readouts["flat_spread_db"])),
