@@ -44,6 +44,18 @@ def test_blackman_is_cola_when_n_fft_over_hop_is_a_whole_number_of_at_least_3(n_
     assert "whole number of at least 3" in lesson07.COLA_EXPLANATIONS["D"]
 
 
+def test_blackman_hops_named_in_the_case_e_explanation_are_what_the_windows_do():
+    """Every hop that explanation E calls COLA for n_fft = 512 is COLA, and the one it rules out (512 / 3 → 170) is not."""
+    import re
+    explanation = lesson07.COLA_EXPLANATIONS["E"]
+    named_cola = [int(hop) for hop in re.search(r"for n_fft = 512 that is ([\d, ]+)", explanation).group(1).split(",")
+                  if hop.strip()]
+    assert named_cola == [128, 64, 32]
+    assert all(lesson07.is_cola("blackman", 512, hop) for hop in named_cola)
+    ruled_out = int(re.search(r"so hop (\d+) is not COLA", explanation).group(1))
+    assert ruled_out == 512 // 3 and not lesson07.is_cola("blackman", 512, ruled_out)
+
+
 def test_undoing_the_mfcc_dct_gives_the_floored_db_mel_spectrogram():
     """What INVERTIBLE_REASONS["H"] says: the DCT comes undone, power_to_db's top_db=80 floor does not."""
     import librosa

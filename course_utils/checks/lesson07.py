@@ -33,7 +33,8 @@ COLA_EXPLANATIONS = {
     "enough: the sum dips to 0.68 between frames. It is COLA only when n_fft / hop is a whole number of at least 3, "
     "such as hop = n_fft/4 (case E).",
     "E": "With hop = n_fft/4, four Blackman windows cover every sample and their sum is flat (1.68). Blackman is COLA "
-    "for hop = n_fft/3, n_fft/4, …",
+    "for every hop that splits n_fft into 3 or more equal parts: for n_fft = 512 that is 128, 64, 32, … (512 / 3 is "
+    "not a whole number, so hop 170 is not COLA).",
     "F": "Hann with hop = n_fft: the windows only touch at their ends, where they are 0 — the sum falls to 0 between "
     "frames.",
 }
