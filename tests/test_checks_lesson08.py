@@ -304,7 +304,9 @@ def test_log_to_int8_accepts_np_round_which_never_meets_a_tie():
         (64, "the nRF52840's clock"),
         (-33.6, "the right size, but negative"),
         (-5, "is negative"),
-        (50, "is not it"),
+        (20, "is not it"),
+        (40, "40 MHz keeps up, but it is not the lowest"),
+        (34.2, "keeps up, but it is not the lowest"),
     ],
 )
 def test_clock_mhz_feedback(answer, hint):
@@ -312,7 +314,7 @@ def test_clock_mhz_feedback(answer, hint):
 
 
 @pytest.mark.parametrize("answer, passed", [(33.6, True), (33.7, True), (34, True), (33.5, False), (34.2, False),
-                                            (33, False)])
+                                            (33, False), (40, False), (20, False)])
 def test_clock_mhz_accepts_the_exact_need_or_any_clock_up_to_the_next_whole_mhz(answer, passed):
     assert feedback(lesson08.clock_mhz, answer)[0] is passed
 

@@ -444,4 +444,8 @@ def clock_mhz(got, expected):
         return wrong(f"{got:g} MHz is the answer rounded down, and then the clock is too slow: {got:g} MHz "
                      f"delivers {_spaced(round(got * 1e6 * HOP_SECONDS))} cycles per hop, fewer than the 672 000 "
                      "needed. Round up, never down.")
+    if got > expected:  # often a usual clock frequency (40, 48 MHz): fast enough, but not what was asked
+        return wrong(f"{got:g} MHz keeps up, but it is not the lowest clock that does; the question asks for the "
+                     "exact need (or that rounded up to the next whole MHz). Cycles per hop = 336 000 × 2; the "
+                     "lowest clock delivers just those in 0.020 s.")
     return wrong(f"{got:g} MHz is not it. Cycles per hop = 336 000 × 2; they must fit in 0.020 s.")
