@@ -363,7 +363,7 @@ def make_classifier(kind: str = "linear", *, seed: int = 0):
     """A seeded scikit-learn classifier.
 
     ``"linear"``: ridge regression on one-hot labels (``RidgeClassifier``, solved in closed form, so it gives the
-    same answer on every CPU). ``"forest"``: a random forest of 50 trees, a small non-linear model.
+    same answer on every CPU). ``"forest"``: a random forest of 20 trees, a small non-linear model.
 
     Taught in notebooks/09_features_for_models.ipynb.
     """
@@ -374,7 +374,7 @@ def make_classifier(kind: str = "linear", *, seed: int = 0):
     if kind == "forest":
         from sklearn.ensemble import RandomForestClassifier
 
-        return RandomForestClassifier(n_estimators=50, min_samples_leaf=2, random_state=seed, n_jobs=1)
+        return RandomForestClassifier(n_estimators=20, min_samples_leaf=2, random_state=seed, n_jobs=1)
     raise ParameterError(f"kind must be one of {', '.join(repr(k) for k in CLASSIFIERS)}, got {kind!r}")
 
 

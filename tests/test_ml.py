@@ -109,6 +109,16 @@ def test_evaluate_learns_and_every_clip_is_tested_once(classifier):
     assert low <= result.mean <= high and result.spread[0] <= result.mean <= result.spread[1]
 
 
+def test_forest_has_the_documented_size():
+    """Lesson 09 prints the forest's node count and cost for this size; the docstring names it."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = ml.make_classifier("forest")
+    assert isinstance(forest, RandomForestClassifier)
+    assert forest.n_estimators == 20 and forest.n_jobs == 1
+    assert "a random forest of 20 trees" in ml.make_classifier.__doc__
+
+
 def test_forest_is_seeded():
     X, labels, speakers = digits_like()
     folds = ml.speaker_folds(speakers)
