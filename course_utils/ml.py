@@ -386,6 +386,9 @@ class Evaluation:
     held_out: tuple
     predicted: np.ndarray
     labels: np.ndarray
+    closest_call: float | None = None
+    """Ridge only: the smallest gap between a test clip's two highest class scores, over every test clip. Float
+    rounding (another BLAS kernel) moves the scores by about 1e-12; a larger gap means no prediction can flip."""
 
     @property
     def mean(self) -> float:
@@ -465,11 +468,11 @@ def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "lin
             raise ParameterError(f"{name} must be finite and shaped like X {X.shape}, got {array.shape}")
     make_classifier(classifier, seed=seed)  # an unknown kind fails before any training
     if classifier == "linear":
-        predicted = _ridge_predictions(X, labels, folds, normalization=normalization, X_test=X_test,
-                                       augmented=augmented)
+        predicted, closest_call = _ridge_predictions(X, labels, folds, normalization=normalization, X_test=X_test,
+                                                     augmented=augmented)
         accuracy = [float(np.mean(predicted[fold.test] == labels[fold.test])) for fold in folds]
         return Evaluation(fold_accuracy=np.array(accuracy), held_out=tuple(f.held_out for f in folds),
-                          predicted=predicted, labels=labels)
+                          predicted=predicted, labels=labels, closest_call=closest_call)
     predicted = np.full(labels.shape, -1)
     accuracy = []
     for fold in folds:
@@ -488,7 +491,7 @@ def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "lin
                       predicted=predicted, labels=labels)
 
 
-def _ridge_predictions(X, labels, folds, *, normalization, X_test, augmented, alpha=1.0) -> np.ndarray:
+def _ridge_predictions(X, labels, folds, *, normalization, X_test, augmented, alpha=1.0) -> tuple[np.ndarray, float]:
     """RidgeClassifier(alpha, fit_intercept=True) on every fold, from sums: train = all rows − the fold's others.
 
     Targets are ±1 one-hot columns, as scikit-learn's. Standardizing a column by (mean, std) and centring it for
@@ -510,6 +513,7 @@ def _ridge_predictions(X, labels, folds, *, normalization, X_test, augmented, al
 
     everything = sums(np.arange(len(labels)))
     predicted = np.full(labels.shape, -1)
+    closest_call = np.inf
     for fold in folds:
         others = np.setdiff1d(np.arange(len(labels)), fold.train)
         if len(others) < len(fold.train):
@@ -531,7 +535,9 @@ def _ridge_predictions(X, labels, folds, *, normalization, X_test, augmented, al
         weights = np.linalg.solve(gram + alpha * np.eye(len(gram)), cross)
         scores = ((test_copy[fold.test] - mean) / std) @ weights + y_mean
         predicted[fold.test] = classes[np.argmax(scores, axis=1)]
-    return predicted
+        top_two = np.sort(scores, axis=1)[:, -2:]
+        closest_call = min(closest_call, float(np.min(top_two[:, 1] - top_two[:, 0])))
+    return predicted, closest_call
 
 
 def mix_at_snr(y: np.ndarray, noise: np.ndarray, *, snr_db: float) -> np.ndarray:

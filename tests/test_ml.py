@@ -339,6 +339,26 @@ def test_linear_evaluate_predicts_what_ridgeclassifier_predicts(normalization, n
             np.testing.assert_array_equal(got.predicted[fold.test], expected)
 
 
+@pytest.mark.parametrize("normalization", ml.NORMALIZATIONS)
+def test_closest_call_is_the_smallest_gap_between_the_two_best_ridge_scores(normalization):
+    """Lesson 09 prints it to show that no prediction is close enough to a tie for float rounding to flip it."""
+    X, labels, speakers = digits_like(seed=8)
+    folds = ml.speaker_folds(speakers)
+    got = ml.evaluate(X, labels, folds, normalization=normalization)
+    gaps = []
+    for fold in folds:
+        train, test = X[fold.train], X[fold.test]
+        if normalization != "none":
+            fitted = np.concatenate([train, test]) if normalization == "all" else train
+            mean, std = fitted.mean(axis=0), fitted.std(axis=0)
+            train, test = (train - mean) / std, (test - mean) / std
+        scores = np.sort(ml.make_classifier("linear").fit(train, labels[fold.train]).decision_function(test), axis=1)
+        gaps.append(np.min(scores[:, -1] - scores[:, -2]))
+    assert got.closest_call == pytest.approx(min(gaps), rel=1e-9)
+    assert got.closest_call > 0
+    assert ml.evaluate(X, labels, folds, classifier="forest").closest_call is None
+
+
 def test_linear_evaluate_with_a_single_fold_and_partial_folds():
     X, labels, speakers = digits_like(seed=6)
     fold = ml.speaker_folds(speakers)[2]
