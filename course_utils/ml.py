@@ -430,7 +430,8 @@ def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "lin
     classifier : {"linear", "forest"}
         ``"linear"`` gives the predictions of :func:`make_classifier`'s ``RidgeClassifier`` (to float rounding),
         solved from each fold's sums of products (``XᵀX``, ``XᵀY``): the folds share one pass over all rows, so a
-        leave-one-speaker-out run costs about two fits instead of six.
+        leave-one-speaker-out run costs about two fits instead of six. ``"forest"``: its random forest of 20 trees,
+        fitted fold by fold.
     normalization : {"none", "train", "all"}
         How each feature column is standardized (mean 0, standard deviation 1) before the classifier:
         ``"train"`` fits the mean and deviation on the fold's training rows only (correct); ``"all"`` fits them on
@@ -447,7 +448,8 @@ def evaluate(X: np.ndarray, labels, folds: list[Fold], *, classifier: str = "lin
     Returns
     -------
     Evaluation
-        Every clip's prediction from the fold that tested it, and each fold's accuracy.
+        Every clip's prediction from the fold that tested it, and each fold's accuracy; for ``"linear"`` also its
+        ``closest_call``, the smallest gap between a test clip's two best class scores.
 
     Taught in notebooks/09_features_for_models.ipynb.
     """

@@ -117,6 +117,7 @@ def test_forest_has_the_documented_size():
     assert isinstance(forest, RandomForestClassifier)
     assert forest.n_estimators == 20 and forest.n_jobs == 1
     assert "a random forest of 20 trees" in ml.make_classifier.__doc__
+    assert "random forest of 20 trees" in ml.evaluate.__doc__
 
 
 def test_forest_is_seeded():
