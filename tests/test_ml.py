@@ -109,6 +109,17 @@ def test_evaluate_learns_and_every_clip_is_tested_once(classifier):
     assert low <= result.mean <= high and result.spread[0] <= result.mean <= result.spread[1]
 
 
+def test_forest_has_the_documented_size():
+    """Lesson 09 prints the forest's node count and cost for this size; the docstring names it."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = ml.make_classifier("forest")
+    assert isinstance(forest, RandomForestClassifier)
+    assert forest.n_estimators == 20 and forest.n_jobs == 1
+    assert "a random forest of 20 trees" in ml.make_classifier.__doc__
+    assert "random forest of 20 trees" in ml.evaluate.__doc__
+
+
 def test_forest_is_seeded():
     X, labels, speakers = digits_like()
     folds = ml.speaker_folds(speakers)
@@ -327,6 +338,26 @@ def test_linear_evaluate_predicts_what_ridgeclassifier_predicts(normalization, n
                 train, test = (train - mean) / std, (test - mean) / std
             expected = ml.make_classifier("linear").fit(train, train_labels).predict(test)
             np.testing.assert_array_equal(got.predicted[fold.test], expected)
+
+
+@pytest.mark.parametrize("normalization", ml.NORMALIZATIONS)
+def test_closest_call_is_the_smallest_gap_between_the_two_best_ridge_scores(normalization):
+    """Lesson 09 prints it to show that no prediction is close enough to a tie for float rounding to flip it."""
+    X, labels, speakers = digits_like(seed=8)
+    folds = ml.speaker_folds(speakers)
+    got = ml.evaluate(X, labels, folds, normalization=normalization)
+    gaps = []
+    for fold in folds:
+        train, test = X[fold.train], X[fold.test]
+        if normalization != "none":
+            fitted = np.concatenate([train, test]) if normalization == "all" else train
+            mean, std = fitted.mean(axis=0), fitted.std(axis=0)
+            train, test = (train - mean) / std, (test - mean) / std
+        scores = np.sort(ml.make_classifier("linear").fit(train, labels[fold.train]).decision_function(test), axis=1)
+        gaps.append(np.min(scores[:, -1] - scores[:, -2]))
+    assert got.closest_call == pytest.approx(min(gaps), rel=1e-9)
+    assert got.closest_call > 0
+    assert ml.evaluate(X, labels, folds, classifier="forest").closest_call is None
 
 
 def test_linear_evaluate_with_a_single_fold_and_partial_folds():

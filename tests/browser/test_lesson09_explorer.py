@@ -21,7 +21,7 @@ from harness import REPO, open_notebook, run_all_cells
 LESSON = REPO / "notebooks" / "09_features_for_models.ipynb"
 CELLS = ["setup", "data", "frames", "loso", "loso-fig", "reps", "pcen", "tflm", "noisy-mix", "noisy-reps",
          "explorer-def", "explorer"]
-ALL_CLIPS = "clips = [clip for clip in every_clip if int(clip.name.split(\"_\")[2]) <= 20]   # recordings 1–20\n"
+ALL_CLIPS = "clips = every_clip\n"
 FEW_CLIPS = 'clips = [clip for clip in every_clip if int(clip.name.split("_")[2]) <= 4]\n'
 RESPONSE_TIMEOUT_S = 60.0
 
