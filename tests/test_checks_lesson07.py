@@ -120,7 +120,7 @@ def test_buzz_reference_matches_a_zero_phase_reconstruction():
 @pytest.mark.parametrize(
     "answer, hint",
     [
-        (86.13, "✓"),
+        (86.13, "repeats once per hop"),
         (86, "✓"),
         (22050 / 1024, "spacing of the frequency bins"),
         (256 / 22050, "1 / period"),
@@ -134,6 +134,13 @@ def test_buzz_reference_matches_a_zero_phase_reconstruction():
 )
 def test_buzz_feedback(answer, hint):
     assert hint in feedback(lesson07.buzz_frequency, answer)[1]
+
+
+def test_buzz_texts_describe_a_repeating_pattern_not_one_click_per_frame():
+    """The lesson shows a zero-phase frame is not a single click (the window erases its peak): no text may say so."""
+    texts = [lesson07.buzz_frequency.__doc__] + [feedback(lesson07.buzz_frequency, answer)[1]
+                                                 for answer in (86.13, 22050 / 1024, 256 / 22050, 43.07)]
+    assert not any("click" in text for text in texts)
 
 
 # --- Exercise 3: spectral convergence ---------------------------------------------------------------------------

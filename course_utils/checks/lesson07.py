@@ -94,7 +94,7 @@ BUZZ_HOP = 256
 
 def _reference_buzz_frequency():
     sr, hop_length = 22050, 256
-    # With zero phase every frame becomes one click; one click per hop is a click train of period hop_length / sr.
+    # With zero phase every frame's pattern is tied to the frame's start, so it repeats once per hop: period hop_length / sr.
     return sr / hop_length
 
 
@@ -102,21 +102,21 @@ def _reference_buzz_frequency():
     reference=_reference_buzz_frequency,
 )
 def buzz_frequency(got, expected):
-    """Each frame turns into one click, and a new frame starts every hop_length samples. How many clicks per second
-    is that?"""
+    """Every frame's pattern is tied to the frame's start, and a new frame starts every hop_length samples. How many
+    times a second does the pattern repeat?"""
     if abs(got - expected) <= 0.5:
-        return correct(f"{BUZZ_SR} / {BUZZ_HOP} = {expected:.2f} Hz: one click per hop, {expected:.1f} clicks a "
-                       "second.")
+        return correct(f"{BUZZ_SR} / {BUZZ_HOP} = {expected:.2f} Hz: the pattern repeats once per hop, "
+                       f"{expected:.1f} times a second.")
     if close(got, BUZZ_SR / BUZZ_N_FFT, rel=1e-2):
-        return wrong(f"{got:g} Hz is sr / n_fft, the spacing of the frequency bins. The clicks come once per frame, "
-                     "and a new frame starts every hop_length samples.")
+        return wrong(f"{got:g} Hz is sr / n_fft, the spacing of the frequency bins. The pattern repeats once per "
+                     "frame, and a new frame starts every hop_length samples.")
     if close(got, BUZZ_HOP / BUZZ_SR, rel=1e-2) or close(got, 1000 * BUZZ_HOP / BUZZ_SR, rel=1e-2):
-        return wrong(f"{got:g} is the time between clicks (the period). A frequency in Hz is 1 / period in seconds.")
+        return wrong(f"{got:g} is the time between repeats (the period). A frequency in Hz is 1 / period in seconds.")
     if close(got, 16000 / 128, rel=1e-2) or close(got, 16000 / BUZZ_HOP, rel=1e-2):
         return wrong(f"{got:g} Hz uses the demo's 16 kHz settings. Here sr = {BUZZ_SR} Hz and hop_length = {BUZZ_HOP}.")
     if close(got, expected / 2, rel=1e-2) or close(got, 2 * expected, rel=1e-2):
-        return wrong(f"{got:g} Hz is off by a factor of 2: there is exactly one click per frame, and frames start "
-                     "every hop_length samples.")
+        return wrong(f"{got:g} Hz is off by a factor of 2: the pattern repeats once per frame, and frames "
+                     "start every hop_length samples.")
     return wrong(f"{got:g} Hz is not it. How many frames start per second?")
 
 
