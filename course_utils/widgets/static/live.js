@@ -15,7 +15,8 @@
 //
 // Debug (model trait `debug`, for benchmarks/live_latency.py only): every answered block is traced in
 // `box.__live.trace` as {seq, first, last, answered, painted} (performance.now() ms: its oldest and newest
-// sample arrived, Python's answer arrived, its columns were written to the canvas), and Python may answer with
+// sample arrived, Python's answer arrived, its columns were written to the canvas), each block carries
+// `sent_epoch_ms` (when it was sent, in ms since 1970 as the kernel's time.time() counts), and Python may answer with
 // {type: "picture", seq, t} + one PNG of the whole picture instead of columns (the benchmark's naive baseline).
 
 const BLOCK = 320;           // 20 ms at 16 kHz
@@ -374,7 +375,9 @@ function render({ model, el: root }) {
     state.inFlight += 1;
     if (state.debug) state.sentBlocks.set(state.seq, { first: state.firstArrival, last: state.lastArrival });
     try {
-      model.send({ type: "block", seq: state.seq++, sr: state.rate, n: samples.length, t: state.lastArrival, encoding: "binary" }, undefined, [samples.buffer]);
+      const block = { type: "block", seq: state.seq++, sr: state.rate, n: samples.length, t: state.lastArrival, encoding: "binary" };
+      if (state.debug) block.sent_epoch_ms = performance.timeOrigin + performance.now();  // the kernel's clock too
+      model.send(block, undefined, [samples.buffer]);
     } catch (error) { fail("no-kernel"); }
   }
   function onBlock(block) {
