@@ -48,6 +48,7 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 SR = 16000
 WARMUP_MS = 2000.0
 TARGETS = {"p50_ms": 60.0, "p95_ms": 120.0, "cpu_share": 0.30}
+MAX_IN_FLIGHT = 8  # as in course_utils/widgets/static/live.js
 FAKE_MIC = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 
 # Every path records, per block, when the browser sent it (sent_epoch_ms), when Python's handler started and when it
@@ -170,6 +171,7 @@ def measure(playwright, lab, name: str, seconds: float) -> dict:
     oldest = np.array([e["painted"] - e["first"] for e in kept])
     round_trip = np.array([e["answered"] - e["last"] for e in kept])
     to_paint = np.array([e["painted"] - e["answered"] for e in kept])
+    ahead = np.array([e["ahead"] for e in kept])
     handled = [python["handled"][str(e["seq"])] for e in kept if str(e["seq"]) in python["handled"]]
     to_handler = 1000 * np.array([gap for gap, _ in handled])
     in_handler = 1000 * np.array([duration for _, duration in handled])
@@ -179,6 +181,7 @@ def measure(playwright, lab, name: str, seconds: float) -> dict:
             "cpu_share": (cpu1 - cpu0) / (wall1 - wall0), "dropped_columns": python["dropped"],
             "seconds_heard": python["n"] / SR,
             "to_handler_p50": float(np.percentile(to_handler, 50)), "to_handler_p95": float(np.percentile(to_handler, 95)),
+            "ahead_mean": float(ahead.mean()), "ahead_full": float(np.mean(ahead >= MAX_IN_FLIGHT - 1)),
             "in_handler_p50": float(np.percentile(in_handler, 50)), "in_handler_p95": float(np.percentile(in_handler, 95))}
 
 
@@ -193,7 +196,9 @@ def report(results: dict, label: str) -> None:
         print(f"  {DESCRIPTIONS[name] + ' (oldest sample)':34s} {r['oldest_p50']:6.1f}ms {r['oldest_p95']:6.1f}ms")
     for name, r in results.items():
         print(f"  {name}: block sent -> answer arrived p50 {r['round_trip_p50']:.1f} ms, "
-              f"answer -> painted p50 {r['to_paint_p50']:.1f} ms, display columns skipped {r['dropped_columns']}")
+              f"answer -> painted p50 {r['to_paint_p50']:.1f} ms, display columns skipped {r['dropped_columns']}, "
+              f"blocks still unanswered at a send: mean {r['ahead_mean']:.1f} (pipeline full for "
+              f"{100 * r['ahead_full']:.0f} % of blocks)")
     s, n = results["streaming"], results["naive"]
     print(f"  {'ratio naive / streaming':34s} {n['p50'] / s['p50']:7.1f}x {n['p95'] / s['p95']:7.1f}x")
 

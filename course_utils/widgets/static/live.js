@@ -14,8 +14,9 @@
 // rewritten at most READOUTS_PER_S times a second.
 //
 // Debug (model trait `debug`, for benchmarks/live_latency.py only): every answered block is traced in
-// `box.__live.trace` as {seq, first, last, answered, painted} (performance.now() ms: its oldest and newest
-// sample arrived, Python's answer arrived, its columns were written to the canvas), each block carries
+// `box.__live.trace` as {seq, first, last, ahead, answered, painted} (performance.now() ms: its oldest and newest
+// sample arrived, Python's answer arrived, its columns were written to the canvas; `ahead`: how many blocks sent
+// before it were still unanswered when it was sent), each block carries
 // `sent_epoch_ms` (when it was sent, in ms since 1970 as the kernel's time.time() counts), and Python may answer with
 // {type: "picture", seq, t} + one PNG of the whole picture instead of columns (the benchmark's naive baseline).
 
@@ -305,7 +306,7 @@ function render({ model, el: root }) {
     const block = state.sentBlocks.get(seq);
     if (!block) return null;
     state.sentBlocks.delete(seq);
-    return { seq, first: block.first, last: block.last, answered: performance.now() };
+    return { seq, first: block.first, last: block.last, ahead: block.ahead, answered: performance.now() };
   }
   function tracePainted(now) {
     for (const entry of state.answered) state.trace.push({ ...entry, painted: now });
@@ -373,7 +374,7 @@ function render({ model, el: root }) {
     state.pending = [];
     state.pendingN = 0;
     state.inFlight += 1;
-    if (state.debug) state.sentBlocks.set(state.seq, { first: state.firstArrival, last: state.lastArrival });
+    if (state.debug) state.sentBlocks.set(state.seq, { first: state.firstArrival, last: state.lastArrival, ahead: state.inFlight - 1 });
     try {
       const block = { type: "block", seq: state.seq++, sr: state.rate, n: samples.length, t: state.lastArrival, encoding: "binary" };
       if (state.debug) block.sent_epoch_ms = performance.timeOrigin + performance.now();  // the kernel's clock too
