@@ -106,9 +106,9 @@ def kernel_activity_after_a_widget_message(base_url: str, token: str) -> tuple[s
         return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "channel": "shell",
                            "buffers": [], "content": content})
 
-    async def read_until(connection, msg_type):
+    async def read_until(connection, msg_type, timeout=120):
         while True:
-            reply = json.loads(await asyncio.wait_for(connection.read_message(), 60))
+            reply = json.loads(await asyncio.wait_for(connection.read_message(), timeout))
             if reply["header"]["msg_type"] == msg_type:
                 return reply
 
@@ -118,6 +118,13 @@ def kernel_activity_after_a_widget_message(base_url: str, token: str) -> tuple[s
         async def send_comm_msg():
             socket_url = base_url.replace("http", "ws", 1) + f"/api/kernels/{kernel['id']}/channels?token={token}"
             connection = await websocket_connect(socket_url)
+            for _ in range(12):  # a loaded machine may take a while to start the kernel: ask until it answers
+                await connection.write_message(message("kernel_info_request", {}))
+                try:
+                    await read_until(connection, "kernel_info_reply", timeout=10)
+                    break
+                except asyncio.TimeoutError:
+                    continue
             await connection.write_message(message("execute_request", {"code": OPEN_A_COMM, "silent": False}))
             comm_id = (await read_until(connection, "comm_open"))["content"]["comm_id"]
             await read_until(connection, "execute_reply")
