@@ -199,8 +199,9 @@ def report(results: dict, label: str) -> None:
               f"answer -> painted p50 {r['to_paint_p50']:.1f} ms, display columns skipped {r['dropped_columns']}, "
               f"blocks still unanswered at a send: mean {r['ahead_mean']:.1f} (pipeline full for "
               f"{100 * r['ahead_full']:.0f} % of blocks)")
-    s, n = results["streaming"], results["naive"]
-    print(f"  {'ratio naive / streaming':34s} {n['p50'] / s['p50']:7.1f}x {n['p95'] / s['p95']:7.1f}x")
+    if "streaming" in results and "naive" in results:
+        s, n = results["streaming"], results["naive"]
+        print(f"  {'ratio naive / streaming':34s} {n['p50'] / s['p50']:7.1f}x {n['p95'] / s['p95']:7.1f}x")
 
 
 DESCRIPTIONS = {"echo": "echo (no features)", "streaming": "streaming columns", "naive": "naive PNG per block"}
@@ -214,10 +215,15 @@ def main(argv=None) -> int:
     parser.add_argument("--kws", action="store_true", help="keyword spotting on (one model run per 20 ms)")
     parser.add_argument("--config", choices=["course", "plain", "both"], default="both",
                         help="server settings: the course's (make lab), plain jupyter lab's, or both in turn")
+    parser.add_argument("--paths", default=",".join(PATHS),
+                        help=f"comma-separated paths to measure, of {', '.join(PATHS)} (the ratio needs streaming and naive)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     seconds = max(5.0, args.seconds)
     configs = ["course", "plain"] if args.config == "both" else [args.config]
+    paths = [name.strip() for name in args.paths.split(",") if name.strip()]
+    if not paths or set(paths) - set(PATHS):
+        parser.error(f"--paths must name some of {', '.join(PATHS)}, not {args.paths!r}")
 
     import soundfile
     from harness import LabServer
@@ -233,7 +239,7 @@ def main(argv=None) -> int:
         with sync_playwright() as playwright:
             for config in configs:
                 with LabServer(root, env={"AUDIO_COURSE_RECORDINGS": "off"}, course_config=config == "course") as lab:
-                    results[config] = {name: measure(playwright, lab, f"{name}.ipynb", seconds) for name in PATHS}
+                    results[config] = {name: measure(playwright, lab, f"{name}.ipynb", seconds) for name in paths}
 
     print(f"Live view latency: fake microphone -> painted column, mel view, n_fft 512, hop 160 (10 ms), "
           f"keyword spotting {'on' if kws else 'off'}, {seconds:g} s per path (first 2 s not counted)")
@@ -243,6 +249,8 @@ def main(argv=None) -> int:
     print(f"load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} cores (other work on the machine "
           "counts: report it with the numbers)")
 
+    if "streaming" not in paths:
+        return 0
     s = results[configs[0]]["streaming"]
     measured = {"p50_ms": s["p50"], "p95_ms": s["p95"], "cpu_share": s["cpu_share"]}
     print(f"targets ({CONFIGS[configs[0]]})")
