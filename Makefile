@@ -13,6 +13,9 @@ XDIST := -n 2 --dist loadfile
 NO_RECORDINGS := AUDIO_COURSE_RECORDINGS=off
 # OpenBLAS kernels that stand in for students' CPUs (Intel without AVX-512, AMD Zen); see README, "Supported versions".
 OTHER_CPUS ?= Prescott Zen
+# The course's Jupyter server settings (widget messages are not kernel activity: see the file's docstring).
+# The browser tests and benchmarks start their servers with the same folder (tests/browser/harness.py).
+LAB_CONFIG := $(CURDIR)/course_utils/jupyter_config
 
 .PHONY: help setup lab test test-unit test-notebooks notebooks test-browser test-matrix test-cpus test-py313 \
 	test-colab test-floor benchmarks clean \
@@ -62,6 +65,7 @@ setup: $(STAMP)
 
 lab: setup
 	@echo "Starting JupyterLab on the lessons: open http://127.0.0.1:$(LAB_PORT)/lab$(if $(LAB_TOKEN),?token=$(LAB_TOKEN),) (Ctrl-C stops it)"
+	JUPYTER_CONFIG_PATH=$(LAB_CONFIG)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH),) \
 	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.port_retries=0 --ServerApp.root_dir=notebooks \
 		$(if $(LAB_TOKEN),--IdentityProvider.token=$(LAB_TOKEN),) $(if $(filter 0,$(shell id -u)),--allow-root,)

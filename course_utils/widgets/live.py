@@ -26,6 +26,13 @@ neither the clock offset between browser and kernel nor a slow audio clock count
 feature and keyword-spotter run, which are cheap, so it catches up and the backlog stays bounded. The browser keeps
 at most ``MAX_IN_FLIGHT`` (8, in ``static/live.js``) blocks unanswered and merges what arrives meanwhile into the
 next block, so it does not flood a busy kernel either; nothing the keyword spotter needs is dropped.
+
+Speed depends on the server. ``make lab`` (and the browser tests and benchmarks) start Jupyter with
+``course_utils/jupyter_config/`` on ``JUPYTER_CONFIG_PATH``, where widget messages (``comm_msg``) are not kernel
+activity. Otherwise ipykernel's busy/idle status around each of the 50 blocks a second makes JupyterLab's page
+spend most of its time on them, and the picture lags by several hundred milliseconds. Plain ``jupyter lab`` and
+Colab do not have this setting. Its cost: widget traffic no longer shows the kernel as busy, nor counts as activity
+for culling idle kernels.
 """
 
 from __future__ import annotations

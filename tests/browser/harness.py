@@ -23,6 +23,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# The course's Jupyter server settings, loaded as `make lab` loads them (through JUPYTER_CONFIG_PATH).
+COURSE_JUPYTER_CONFIG = REPO / "course_utils" / "jupyter_config"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -74,15 +76,18 @@ class LabServer:
     """A JupyterLab server on 127.0.0.1 serving ``root``; use as a context manager or call start()/stop().
 
     ``frontend="notebook"`` starts Notebook 7 (``jupyter notebook``) instead, with the same private set-up.
+    ``course_config=False`` leaves out the course's server settings (:data:`COURSE_JUPYTER_CONFIG`), as plain
+    ``jupyter lab`` would: for the tests and benchmarks that compare both.
     """
 
     def __init__(self, root: Path, *, startup_timeout: float = 90.0, env: dict | None = None,
-                 frontend: str = "lab"):
+                 frontend: str = "lab", course_config: bool = True):
         if frontend not in FRONTENDS:
             raise ValueError(f"frontend must be one of {sorted(FRONTENDS)}, not {frontend!r}")
         self.frontend = frontend
         self.root = Path(root).resolve()
         self.extra_env = dict(env or {})  # e.g. where the recorder keeps takes
+        self.course_config = course_config
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -106,6 +111,10 @@ class LabServer:
             IPYTHONDIR=str(self._home / "ipython"),
             PYTHONUNBUFFERED="1",
         )
+        config_path = [path for path in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if path]
+        if self.course_config:
+            config_path.insert(0, str(COURSE_JUPYTER_CONFIG))
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
         env.update(self.extra_env)
         frontend = FRONTENDS[self.frontend]
         app = frontend["app"]

@@ -121,6 +121,26 @@ JS_PICTURE = """
 """
 
 
+JS_CANVAS = """
+() => {
+  const box = document.querySelector('.course-live');
+  const canvas = box.querySelector('.cl-canvas');
+  const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  return {rgba: Array.from(rgba), lut: Array.from(box.__live.lut)};
+}
+"""
+
+
+def expected_canvas(picture, lut):
+    """The RGB picture the ring of levels should show: oldest column on the left, level 0 where nothing was
+    painted yet, the highest frequency row at the top."""
+    W, H, head = picture["width"], picture["height"], picture["head"]
+    levels = np.array(picture["levels"], dtype=np.uint8).reshape(W, H)
+    pixels = np.arange(head - W + 1, head + 1)
+    shown = np.where((pixels >= 0)[:, None], levels[pixels % W], 0)  # (W, H), bottom row first
+    return np.asarray(lut, dtype=np.uint8).reshape(256, 3)[shown.T[::-1]]  # (H, W, 3)
+
+
 def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, live_lab, front_end_errors):
     page = open_live(fake_file(live_lab, "chirp.wav"))
     layout = page.evaluate(JS_LAYOUT)
@@ -166,6 +186,14 @@ def test_the_painted_peak_follows_a_chirp_from_the_fake_microphone(open_live, li
     painted = page.evaluate(JS_PICTURE)
     kept = kernel_json(page, "dict(head=live._head, levels=live._pixels.ravel().tolist())")
     assert kept["head"] == painted["head"] and kept["levels"] == painted["levels"]
+    # The canvas on screen, read back pixel by pixel, shows exactly the columns Python sent, in their places.
+    shown = page.evaluate(JS_CANVAS)
+    rgba = np.array(shown["rgba"], dtype=np.uint8).reshape(painted["height"], painted["width"], 4)
+    expected = expected_canvas(painted, shown["lut"])
+    assert (rgba[..., 3] == 255).all()
+    mismatched = np.argwhere((rgba[..., :3] != expected).any(axis=2))
+    assert len(mismatched) == 0, f"{len(mismatched)} pixels differ, first (row, column): {mismatched[:5].tolist()}"
+    assert len(np.unique(expected.reshape(-1, 3), axis=0)) > 50  # a real picture, not one flat colour
     assert widget_errors(page, front_end_errors) == []
 
 

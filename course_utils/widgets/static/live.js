@@ -8,17 +8,23 @@
 //
 // Python answers each block with {type: "columns", start, hop, first, n, height, dropped, t, ...} and one binary
 // part: n columns of `height` colour levels (bottom row first). Column k is centred on sample start + k * hop.
-// The picture holds `seconds` of 10 ms pixel columns in a ring; it is repainted once per animation frame.
+// The picture holds `seconds` of 10 ms pixel columns in a ring (`levels`, and an off-screen canvas of the same
+// ring in colour): each new column is coloured once, when it arrives. An animation frame with new columns copies
+// the ring onto the visible canvas, oldest column on the left, in two drawImage calls; the text readouts are
+// rewritten at most READOUTS_PER_S times a second.
 //
 // Debug (model trait `debug`, for benchmarks/live_latency.py only): every answered block is traced in
-// `box.__live.trace` as {seq, first, last, answered, painted} (performance.now() ms: its oldest and newest
-// sample arrived, Python's answer arrived, its columns were written to the canvas), and Python may answer with
+// `box.__live.trace` as {seq, first, last, ahead, answered, painted} (performance.now() ms: its oldest and newest
+// sample arrived, Python's answer arrived, its columns were written to the canvas; `ahead`: how many blocks sent
+// before it were still unanswered when it was sent), each block carries
+// `sent_epoch_ms` (when it was sent, in ms since 1970 as the kernel's time.time() counts), and Python may answer with
 // {type: "picture", seq, t} + one PNG of the whole picture instead of columns (the benchmark's naive baseline).
 
 const BLOCK = 320;           // 20 ms at 16 kHz
 const MAX_IN_FLIGHT = 8;     // blocks sent but not yet answered
 const PX_SAMPLES = 160;      // one pixel column = 10 ms
 const HELLO_TIMEOUT_MS = 4000;
+const READOUTS_PER_S = 4;
 const NO_KERNEL = "This live view needs a running Python kernel, and none is answering. In a saved copy (GitHub, nbviewer) open the notebook in Jupyter or Colab and run it; after a kernel restart, run this cell again.";
 const FALLBACK = "Or stream a course clip “as if live” below.";
 
@@ -61,7 +67,8 @@ function render({ model, el: root }) {
     kernel: false, capture: null, lib: null, seq: 0, inFlight: 0, pending: [], pendingN: 0, closed: false,
     head: -1, width: Math.round(model.get("seconds") * sr / PX_SAMPLES), height: 256, dirty: false,
     latencies: [], paintTimes: [], dropped: 0, columns: 0, layout: null, waitingPaint: [],
-    debug: Boolean(model.get("debug")), trace: [], sentBlocks: new Map(), answered: [],
+    debug: Boolean(model.get("debug")), trace: [], sentBlocks: new Map(), answered: [], readoutsAt: -Infinity, readoutsDue: false,
+    lut,
   };
   state.levels = new Uint8Array(state.width * state.height);
   const library = importText(model.get("_capture_module")).then((lib) => { state.lib = lib; return lib; });
@@ -129,8 +136,16 @@ function render({ model, el: root }) {
   }
   cbarCtx.putImageData(cbarImage, 0, 0);
   const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(state.width, state.height);
-  box.__live = state;  // the painted levels, for anyone who wants to read the picture back
+  const ring = el("canvas", { width: String(state.width), height: String(state.height) });  // never in the page
+  const ringCtx = ring.getContext("2d");
+  const column = ringCtx.createImageData(1, state.height);
+  const silence = `rgb(${lut[0]}, ${lut[1]}, ${lut[2]})`;  // level 0: before the microphone started, and gaps
+  function clearRing() {
+    ringCtx.fillStyle = silence;
+    ringCtx.fillRect(0, 0, state.width, state.height);
+  }
+  clearRing();
+  box.__live = state;  // the painted levels and the colour table, for anyone who wants to read the picture back
 
   function setStatus(text, kind = "info", code = "") {
     status.textContent = text;
@@ -220,6 +235,16 @@ function render({ model, el: root }) {
   }
 
   // ---- painting
+  function colourColumn(levels) {  // one column of levels (bottom row first) into `column`, top row first
+    const H = state.height;
+    const data = column.data;
+    for (let y = 0; y < H; y++) {
+      const level = levels[y];
+      const o = 4 * (H - 1 - y);
+      data[o] = lut[3 * level]; data[o + 1] = lut[3 * level + 1]; data[o + 2] = lut[3 * level + 2]; data[o + 3] = 255;
+    }
+  }
+
   function paintColumns(msg, levels) {
     const H = state.height;
     const W = state.width;
@@ -227,13 +252,21 @@ function render({ model, el: root }) {
       const center = msg.start + (msg.first + j) * msg.hop;
       const p0 = Math.floor((center - msg.hop / 2) / PX_SAMPLES);
       const p1 = Math.max(p0, Math.floor((center + msg.hop / 2 - 1) / PX_SAMPLES));
+      const values = levels.subarray(j * H, (j + 1) * H);
+      let coloured = false;
       for (let p = p0; p <= p1; p++) {
         if (p < 0 || p <= state.head - W) continue;
         if (p > state.head) {
-          for (let q = Math.max(state.head + 1, p - W + 1); q < p; q++) state.levels.fill(0, (q % W) * H, (q % W + 1) * H);
+          ringCtx.fillStyle = silence;
+          for (let q = Math.max(state.head + 1, p - W + 1); q < p; q++) {
+            state.levels.fill(0, (q % W) * H, (q % W + 1) * H);
+            ringCtx.fillRect(q % W, 0, 1, H);
+          }
           state.head = p;
         }
-        state.levels.set(levels.subarray(j * H, (j + 1) * H), (p % W) * H);
+        state.levels.set(values, (p % W) * H);
+        if (!coloured) { colourColumn(values); coloured = true; }
+        ringCtx.putImageData(column, p % W, 0);
       }
     }
     state.columns += msg.n;
@@ -245,17 +278,9 @@ function render({ model, el: root }) {
     if (state.dirty && !model.get("frozen")) {
       const W = state.width;
       const H = state.height;
-      const data = image.data;
-      for (let x = 0; x < W; x++) {
-        const p = state.head - (W - 1) + x;
-        const base = ((p % W) + W) % W * H;
-        for (let y = 0; y < H; y++) {
-          const level = p < 0 ? 0 : state.levels[base + y];
-          const o = 4 * ((H - 1 - y) * W + x);
-          data[o] = lut[3 * level]; data[o + 1] = lut[3 * level + 1]; data[o + 2] = lut[3 * level + 2]; data[o + 3] = 255;
-        }
-      }
-      ctx.putImageData(image, 0, 0);
+      const oldest = (((state.head + 1) % W) + W) % W;  // the ring's slot of the picture's leftmost column
+      ctx.drawImage(ring, oldest, 0, W - oldest, H, 0, 0, W - oldest, H);
+      if (oldest > 0) ctx.drawImage(ring, 0, 0, oldest, H, W - oldest, 0, oldest, H);
       state.dirty = false;
       for (const t of state.waitingPaint) state.latencies.push(now - t);
       state.waitingPaint = [];
@@ -263,6 +288,11 @@ function render({ model, el: root }) {
       if (state.latencies.length > 200) state.latencies.splice(0, state.latencies.length - 200);
       state.paintTimes.push(now);
       if (state.paintTimes.length > 60) state.paintTimes.shift();
+      state.readoutsDue = true;
+    }
+    if (state.readoutsDue && now - state.readoutsAt >= 1000 / READOUTS_PER_S) {
+      state.readoutsDue = false;
+      state.readoutsAt = now;
       box.setAttribute("data-columns", String(state.columns));
       box.setAttribute("data-head", String(state.head));
       showReadouts();
@@ -276,7 +306,7 @@ function render({ model, el: root }) {
     const block = state.sentBlocks.get(seq);
     if (!block) return null;
     state.sentBlocks.delete(seq);
-    return { seq, first: block.first, last: block.last, answered: performance.now() };
+    return { seq, first: block.first, last: block.last, ahead: block.ahead, answered: performance.now() };
   }
   function tracePainted(now) {
     for (const entry of state.answered) state.trace.push({ ...entry, painted: now });
@@ -304,6 +334,7 @@ function render({ model, el: root }) {
     } else if (msg.type === "restart") {
       state.head = -1;
       state.levels.fill(0);
+      clearRing();
       state.dirty = true;
       state.dropped = 0;
       box.removeAttribute("data-word");
@@ -343,9 +374,11 @@ function render({ model, el: root }) {
     state.pending = [];
     state.pendingN = 0;
     state.inFlight += 1;
-    if (state.debug) state.sentBlocks.set(state.seq, { first: state.firstArrival, last: state.lastArrival });
+    if (state.debug) state.sentBlocks.set(state.seq, { first: state.firstArrival, last: state.lastArrival, ahead: state.inFlight - 1 });
     try {
-      model.send({ type: "block", seq: state.seq++, sr: state.rate, n: samples.length, t: state.lastArrival, encoding: "binary" }, undefined, [samples.buffer]);
+      const block = { type: "block", seq: state.seq++, sr: state.rate, n: samples.length, t: state.lastArrival, encoding: "binary" };
+      if (state.debug) block.sent_epoch_ms = performance.timeOrigin + performance.now();  // the kernel's clock too
+      model.send(block, undefined, [samples.buffer]);
     } catch (error) { fail("no-kernel"); }
   }
   function onBlock(block) {
