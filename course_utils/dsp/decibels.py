@@ -73,7 +73,9 @@ def amplitude_to_db(S, *, ref=1.0, amin=1e-5, top_db=80.0):
     S : np.ndarray
         Amplitudes; complex values (an STFT) are replaced by their magnitude.
     ref : float > 0 or callable
-        The amplitude that maps to 0 dB, or a function of ``|S|`` (such as ``np.max``) giving it.
+        The amplitude that maps to 0 dB, or a function of ``|S|`` (such as ``np.max``) giving it. A function
+        looks at the whole array, as in librosa 0.11; librosa >= 1.0 applies it to each 2-D slice of the last two
+        axes (its ``axes`` argument), as it does in `power_to_db`.
     amin : float > 0
         Floor on ``|S|`` and ``ref`` (1e-5, i.e. -100 dB, by default).
     top_db : float >= 0 or None
