@@ -114,12 +114,12 @@ def _reference_log_factor():
 def log_factor(got, expected):
     """Change of base: log10(x) = ln(x) / ln(10). The DCT is linear, so a factor on every log-mel value becomes the
     same factor on every coefficient."""
-    if close(got, expected, rel=1e-4):  # 4.343 passes, 4.34 does not: the factor is exact, not a measurement
+    if close(got, expected, rel=1e-3):  # three significant digits (4.34) or more: the factor as the lesson prints it
         return correct(f"10 / ln(10) = {expected:.4f}: every librosa coefficient is {expected:.2f} times the "
                        "ln-based one, because the DCT is linear.")
-    if close(got, expected, rel=0.02):
+    if close(got, expected, rel=0.012):  # 4.3, the factor rounded to two digits
         return wrong("Right idea, but give more digits: the factor is exact, so write it as an expression or to at "
-                     "least three decimals.")
+                     "least three significant digits.")
     said = f"{got:.4g} is not it."
     if close(got, 1 / expected, rel=1e-3):
         return wrong(f"{said} That is the inverse: it turns dB-based coefficients into ln-based ones. Which of the "
