@@ -118,8 +118,8 @@ def log_factor(got, expected):
         return correct(f"10 / ln(10) = {expected:.4f}: every librosa coefficient is {expected:.2f} times the "
                        "ln-based one, because the DCT is linear.")
     if close(got, expected, rel=0.012):  # 4.3, the factor rounded to two digits
-        return wrong("Right idea, but give more digits: the factor is exact, so write it as an expression or to at "
-                     "least three significant digits.")
+        return wrong("Right idea, but give more digits: the factor is exact, so write it as an expression or round "
+                     "it correctly to at least three significant digits.")
     said = f"{got:.4g} is not it."
     if close(got, 1 / expected, rel=1e-3):
         return wrong(f"{said} That is the inverse: it turns dB-based coefficients into ln-based ones. Which of the "
