@@ -129,8 +129,12 @@ def kernel_activity_after_a_widget_message(base_url: str, token: str) -> tuple[s
                 except asyncio.TimeoutError:
                     continue
             await connection.write_message(message("execute_request", {"code": OPEN_A_COMM, "silent": False}))
-            comm_id = (await read_until(connection, "comm_open"))["content"]["comm_id"]
-            await read_until(connection, "execute_reply")
+            # comm_open (iopub) and execute_reply (shell) come on different channels, in either order.
+            seen = {}
+            while not {"comm_open", "execute_reply"} <= seen.keys():
+                reply = json.loads(await asyncio.wait_for(connection.read_message(), 120))
+                seen.setdefault(reply["header"]["msg_type"], reply)
+            comm_id = seen["comm_open"]["content"]["comm_id"]
             await asyncio.sleep(1)
             before = api(f"kernels/{kernel['id']}")
             await connection.write_message(message("comm_msg", {"comm_id": comm_id, "data": {}}))
